@@ -1,0 +1,249 @@
+"""Read a parsed YAML document into the flow model.
+
+Reading never fails: whatever does not fit the Stepflow format becomes a
+:class:`Problem` with a span (SF002) and the rest of the flow is still read,
+so one typo does not hide every other finding.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from ..diagnostics import Span
+from ..parse import scalar_value
+from .expressions import Field, Literal, read_value, walk_values
+from .flow import (LEGACY_ON_ERROR_KEYS, LEGACY_ROOT_KEYS, LEGACY_STEP_KEYS, ON_ERROR_KEYS, ROOT_KEYS,
+                   STEP_KEYS, TEST_CASE_KEYS, TEST_KEYS, Flow, OnError, Problem, Step, TestCase)
+
+_TYPE_NAMES = {MappingNode: "a mapping", SequenceNode: "a list", ScalarNode: "a scalar"}
+_IGNORED_KEYS = {
+    "depends_on": "the engine ignores `depends_on`, so it does not order anything: "
+                  "a step waits only for the steps its `input` references",
+}
+
+
+def build_flow(root: Node | None, problems: list[Problem], parent: Step | None = None) -> Flow | None:
+    """The flow in ``root``; structural problems of the root go to ``problems``."""
+    if root is None:
+        return None
+    if not isinstance(root, MappingNode):
+        problems.append(Problem(f"a flow must be a mapping of keys (`steps`, `output`, …), found {_describe(root)}",
+                                Span.of(root)))
+        return None
+    flow = Flow(root, Span.of(root), parent=parent)
+    flow.fields = _fields(root)
+    for entry in flow.fields:
+        _read_root_field(flow, entry)
+    _read_schemas(flow)
+    if flow.field("steps") is None and flow.field("outputs") is None:
+        flow.problems.append(Problem("a flow needs a `steps` list", _key_span_or_node(root)))
+    return flow
+
+
+def _fields(node: MappingNode) -> list[Field]:
+    return [Field(k.value if isinstance(k, ScalarNode) else "<complex key>", k) for k, _ in node.value]
+
+
+def _value_nodes(node: MappingNode) -> dict[str, Node]:
+    result: dict[str, Node] = {}
+    for key, value in node.value:
+        if isinstance(key, ScalarNode):
+            result.setdefault(key.value, value)
+    return result
+
+
+def _read_root_field(flow: Flow, entry: Field) -> None:
+    node = next(v for k, v in flow.node.value if k is entry.key_node)
+    name = entry.name
+    if name in ("name", "description", "version", "schema"):
+        if not isinstance(node, ScalarNode) or (scalar_value(node) is not None and not isinstance(scalar_value(node), str)):
+            hint = " (quote it)" if isinstance(node, ScalarNode) else ""
+            flow.problems.append(Problem(f"`{name}` must be a string, found {_describe(node)}{hint}", Span.of(node)))
+        elif name == "name":
+            flow.name = scalar_value(node)
+        elif name == "description":
+            flow.description = scalar_value(node)
+    elif name == "steps":
+        _read_steps(flow, node)
+    elif name in ("output", "outputs"):
+        entry.value = flow.output = read_value(node)
+    elif name == "schemas":
+        flow.schemas = node
+    elif name in ("input_schema", "inputSchema"):
+        flow.input_schema = node
+    elif name in ("output_schema", "outputSchema"):
+        flow.output_schema = node
+    elif name == "variables":
+        flow.variables = node
+    elif name in ("test", "test_cases"):
+        _read_test(flow, node, name)
+    elif name in ("metadata", "examples") or name in LEGACY_ROOT_KEYS:
+        pass
+    else:
+        flow.problems.append(_unknown_key("flow", entry, ROOT_KEYS))
+
+
+def _read_schemas(flow: Flow) -> None:
+    schemas = flow.schemas
+    if schemas is None:
+        return
+    if not isinstance(schemas, MappingNode):
+        flow.problems.append(Problem(f"`schemas` must be a JSON Schema mapping, found {_describe(schemas)}",
+                                     Span.of(schemas)))
+        return
+    properties = _value_nodes(schemas).get("properties")
+    if isinstance(properties, MappingNode):
+        nodes = _value_nodes(properties)
+        flow.input_schema = flow.input_schema or nodes.get("input")
+        flow.output_schema = flow.output_schema or nodes.get("output")
+        if flow.variables is None:
+            flow.variables = nodes.get("variables")
+
+
+def _read_steps(flow: Flow, node: Node) -> None:
+    if not isinstance(node, SequenceNode):
+        flow.problems.append(Problem(f"`steps` must be a list of steps, found {_describe(node)}", Span.of(node)))
+        return
+    flow.steps_span = Span.of(node)
+    for index, item in enumerate(node.value):
+        if not isinstance(item, MappingNode):
+            flow.problems.append(Problem(f"step {index + 1} must be a mapping with `id` and `component`, "
+                                         f"found {_describe(item)}", Span.of(item)))
+            continue
+        flow.steps.append(_read_step(flow, index, item))
+
+
+def _read_step(flow: Flow, index: int, node: MappingNode) -> Step:
+    step = Step(index, node)
+    step.fields = _fields(node)
+    for entry, (_, value) in zip(step.fields, node.value):
+        name = entry.name
+        if name == "id":
+            step.id_span = Span.of(value)
+            if isinstance(value, ScalarNode) and isinstance(scalar_value(value), str) and value.value:
+                step.id = value.value
+            else:
+                flow.problems.append(Problem(f"step `id` must be a non-empty string, found {_describe(value)}",
+                                             Span.of(value)))
+                step.id = value.value if isinstance(value, ScalarNode) and value.value else None
+        elif name == "component":
+            step.component_span = Span.of(value)
+            if isinstance(value, ScalarNode) and isinstance(scalar_value(value), str):
+                step.component = value.value
+            else:
+                flow.problems.append(Problem(f"`component` must be a string, found {_describe(value)}", Span.of(value)))
+        elif name in ("input", "args"):
+            entry.value = step.input = read_value(value)
+        elif name in ("skipIf", "skip", "skip_if"):
+            entry.value = step.skip_if = read_value(value)
+            step.skip_key = name
+        elif name in ("onError", "on_error"):
+            step.on_error = _read_on_error(flow, name, entry.key_span, value)
+        elif name in ("mustExecute", "must_execute"):
+            flag = scalar_value(value) if isinstance(value, ScalarNode) else value
+            if isinstance(flag, bool) or flag is None:
+                step.must_execute = bool(flag)
+            else:
+                flow.problems.append(Problem(f"`{name}` must be true or false, found {_describe(value)}",
+                                             Span.of(value)))
+        elif name == "metadata" or name in LEGACY_STEP_KEYS:
+            pass
+        elif name in _IGNORED_KEYS:
+            flow.problems.append(Problem(f"unknown step key `{name}`: {_IGNORED_KEYS[name]}", entry.key_span))
+        else:
+            flow.problems.append(_unknown_key("step", entry, STEP_KEYS))
+    if step.id_span is None:
+        flow.problems.append(Problem("step has no `id`", _key_span_or_node(node)))
+    if step.component_span is None:
+        flow.problems.append(Problem(f"step {_label(step)} has no `component`", _key_span_or_node(node)))
+    for value in walk_values(step.input):
+        if isinstance(value, Literal) and _looks_like_flow(value.inner):
+            sub = build_flow(value.inner, flow.problems, parent=step)
+            if sub is not None:
+                step.subflow = step.subflow or sub
+                flow.subflows.append(sub)
+    return step
+
+
+def _read_on_error(flow: Flow, key: str, key_span: Span, node: Node) -> OnError:
+    on_error = OnError(node, Span.of(node), key, key_span)
+    if not isinstance(node, MappingNode):
+        flow.problems.append(Problem(f"`{key}` must be a mapping such as `{{action: fail}}`, found {_describe(node)}",
+                                     Span.of(node)))
+        return on_error
+    on_error.fields = _fields(node)
+    for entry, (_, value) in zip(on_error.fields, node.value):
+        if entry.name == "action":
+            on_error.action_span = Span.of(value)
+            if isinstance(value, ScalarNode):
+                on_error.action = value.value
+        elif entry.name in ("defaultValue", "default_value"):
+            entry.value = on_error.default_value = read_value(value)
+        elif entry.name in ("maxRetries", "max_retries"):
+            entry.value = on_error.max_retries = read_value(value)
+        elif entry.name not in LEGACY_ON_ERROR_KEYS:
+            flow.problems.append(_unknown_key("`onError`", entry, ON_ERROR_KEYS))
+    return on_error
+
+
+def _read_test(flow: Flow, node: Node, key: str) -> None:
+    flow.test = node
+    cases = node
+    if key == "test":
+        if not isinstance(node, MappingNode):
+            flow.problems.append(Problem(f"`test` must be a mapping with `cases`, found {_describe(node)}", Span.of(node)))
+            return
+        for entry in _fields(node):
+            if entry.name not in TEST_KEYS:
+                flow.problems.append(_unknown_key("`test`", entry, TEST_KEYS))
+        cases = _value_nodes(node).get("cases")
+        if cases is None:
+            return
+    if not isinstance(cases, SequenceNode):
+        flow.problems.append(Problem(f"test cases must be a list, found {_describe(cases)}", Span.of(cases)))
+        return
+    for item in cases.value:
+        case = TestCase(item, Span.of(item))
+        if isinstance(item, MappingNode):
+            case.fields = _fields(item)
+            values = _value_nodes(item)
+            name = values.get("name")
+            case.name = name.value if isinstance(name, ScalarNode) else None
+            case.input, case.output = values.get("input"), values.get("output")
+        flow.test_cases.append(case)
+
+
+def _looks_like_flow(node: Node | None) -> bool:
+    if not isinstance(node, MappingNode):
+        return False
+    steps = _value_nodes(node).get("steps")
+    return isinstance(steps, SequenceNode)
+
+
+def _unknown_key(where: str, entry: Field, known: tuple[str, ...]) -> Problem:
+    close = difflib.get_close_matches(entry.name, known, n=1, cutoff=0.6)
+    suggestion = close[0] if close else None
+    hint = f"; did you mean `{suggestion}`?" if suggestion else f" (known keys: {', '.join(known)})"
+    return Problem(f"unknown {where} key `{entry.name}`{hint}", entry.key_span, suggestion)
+
+
+def _describe(node: Node) -> str:
+    if isinstance(node, ScalarNode):
+        value = scalar_value(node)
+        if value is None:
+            return "null"
+        kind = {bool: "a boolean", int: "a number", float: "a number", str: "a string"}[type(value)]
+        return f"{kind} `{node.value}`" if node.value else kind
+    return _TYPE_NAMES[type(node)] if type(node) in _TYPE_NAMES else "a node"
+
+
+def _label(step: Step) -> str:
+    return f"`{step.id}`" if step.id else f"#{step.index + 1}"
+
+
+def _key_span_or_node(node: MappingNode) -> Span:
+    if node.value:
+        return Span.of(node.value[0][0])
+    return Span.of(node)

@@ -1,0 +1,343 @@
+"""Stepflow value expressions, read from YAML nodes, every part with its span.
+
+A value is a tree: plain objects, arrays and scalars, with references
+(`$step`, `$input`, `$variable`), escapes (`$literal`) and operators (`$if`,
+`$coalesce`) inside. Every dialect found in real repositories is read into
+the same :class:`Ref`, with :attr:`Ref.form` saying how it was written, so
+rules ask "what does this mean" and "how was it spelled" separately.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from ..diagnostics import Span
+from ..parse import scalar_value
+
+
+class RefKind(enum.Enum):
+    STEP = "step"
+    INPUT = "input"
+    VARIABLE = "variable"
+
+
+class RefForm(enum.Enum):
+    """How a reference was written."""
+
+    CURRENT = "current"            # {$step: id, path: p} / {$input: p} / {$variable: v}
+    LEGACY_FROM = "$from"          # {$from: {step: id}, path: p} / {$from: {workflow: input}}
+    LEGACY_REF = "$ref"            # {$ref: {step: id}, path: p} (oldest dialect)
+    NESTED_BRACE = "nested-brace"  # the guide's { { $step: id }, path: p }
+    HALF_STEP = "half-migrated-step"    # {$step: {step: id}, path: p}
+    HALF_INPUT = "half-migrated-input"  # {$step: {$input: p}, path: q}
+
+
+@dataclass(slots=True, eq=False)
+class Value:
+    node: Node
+
+    @property
+    def span(self) -> Span:
+        return Span.of(self.node)
+
+
+@dataclass(slots=True, eq=False)
+class Scalar(Value):
+    value: object = None
+
+
+@dataclass(slots=True, eq=False)
+class Field:
+    name: str
+    key_node: Node
+    value: "Value | None" = None
+
+    @property
+    def key_span(self) -> Span:
+        return Span.of(self.key_node)
+
+
+@dataclass(slots=True, eq=False)
+class Obj(Value):
+    fields: list[Field] = field(default_factory=list)
+
+    def get(self, name: str) -> "Value | None":
+        for entry in self.fields:
+            if entry.name == name:
+                return entry.value
+        return None
+
+
+@dataclass(slots=True, eq=False)
+class Arr(Value):
+    items: list[Value] = field(default_factory=list)
+
+
+@dataclass(slots=True, eq=False)
+class Ref(Value):
+    kind: RefKind = RefKind.STEP
+    target: str | None = None          # step id or variable name
+    target_span: Span | None = None
+    path: str | None = None            # as written; None when absent
+    path_span: Span | None = None
+    form: RefForm = RefForm.CURRENT
+    on_skip: Value | None = None
+    default: Value | None = None
+    extra: list[Field] = field(default_factory=list)  # keys the form does not allow
+    problem: str | None = None         # why the reference is malformed, if it is
+
+    @property
+    def whole(self) -> bool:
+        """True when the reference takes the whole output/input, no path."""
+        return self.path in (None, "", "$")
+
+
+@dataclass(slots=True, eq=False)
+class Literal(Value):
+    inner: Node | None = None
+
+
+@dataclass(slots=True, eq=False)
+class Conditional(Value):
+    condition: Value | None = None
+    then: Value | None = None
+    otherwise: Value | None = None
+
+
+@dataclass(slots=True, eq=False)
+class Coalesce(Value):
+    items: list[Value] = field(default_factory=list)
+
+
+def read_value(node: Node) -> Value:
+    """Read a YAML node as a Stepflow value expression."""
+    if isinstance(node, ScalarNode):
+        return Scalar(node, scalar_value(node))
+    if isinstance(node, SequenceNode):
+        return Arr(node, [read_value(item) for item in node.value])
+    return _read_mapping(node)
+
+
+def _key_name(key: Node) -> str | None:
+    return key.value if isinstance(key, ScalarNode) else None
+
+
+def _read_mapping(node: MappingNode) -> Value:
+    pairs = node.value
+    if pairs:
+        first_key = pairs[0][0]
+        if isinstance(first_key, MappingNode):
+            nested = _nested_brace(node)
+            if nested is not None:
+                return nested
+        names = {_key_name(k) for k, _ in pairs}
+        if "$step" in names:
+            return _step_ref(node)
+        if "$input" in names:
+            return _input_ref(node)
+        if "$variable" in names:
+            return _variable_ref(node)
+        if "$from" in names or "$ref" in names:
+            return _legacy_ref(node, "$from" if "$from" in names else "$ref")
+        if "$literal" in names:
+            inner = next(v for k, v in pairs if _key_name(k) == "$literal")
+            return Literal(node, inner)
+        if "$if" in names:
+            return _conditional(node)
+        if "$coalesce" in names:
+            items = _field_value(node, "$coalesce")
+            values = [read_value(i) for i in items.value] if isinstance(items, SequenceNode) else (
+                [read_value(items)] if items is not None else [])
+            return Coalesce(node, values)
+    return Obj(node, [_field(k, v) for k, v in pairs])
+
+
+def _field(key: Node, value: Node) -> Field:
+    name = key.value if isinstance(key, ScalarNode) else "<complex key>"
+    return Field(name, key, read_value(value))
+
+
+def _field_value(node: MappingNode, name: str) -> Node | None:
+    for key, value in node.value:
+        if isinstance(key, ScalarNode) and key.value == name:
+            return value
+    return None
+
+
+def _scalar_text(node: Node | None) -> tuple[str | None, Span | None]:
+    if isinstance(node, ScalarNode):
+        value = scalar_value(node)
+        return (value if isinstance(value, str) else node.value), Span.of(node)
+    return None, (Span.of(node) if node is not None else None)
+
+
+def _extras(node: MappingNode, allowed: frozenset[str]) -> list[Field]:
+    return [_field(k, v) for k, v in node.value if _key_name(k) not in allowed]
+
+
+_STEP_KEYS = frozenset(("$step", "path", "onSkip"))
+_INPUT_KEYS = frozenset(("$input", "path", "onSkip"))
+_VARIABLE_KEYS = frozenset(("$variable", "default"))
+
+
+def _step_ref(node: MappingNode) -> Ref:
+    target_node = _field_value(node, "$step")
+    path, path_span = _scalar_text(_field_value(node, "path"))
+    on_skip = _optional(node, "onSkip")
+    extra = _extras(node, _STEP_KEYS)
+    if isinstance(target_node, MappingNode):
+        inner_step = _field_value(target_node, "step")
+        inner_input = _field_value(target_node, "$input")
+        if inner_input is not None or _field_value(target_node, "workflow") is not None:
+            inner_path, _ = _scalar_text(inner_input)
+            combined = _join_paths(inner_path, path)
+            return Ref(node, RefKind.INPUT, None, None, combined, path_span, RefForm.HALF_INPUT,
+                       on_skip, None, extra, "`$step` holds an input reference")
+        target, target_span = _scalar_text(inner_step)
+        return Ref(node, RefKind.STEP, target, target_span, path, path_span, RefForm.HALF_STEP,
+                   on_skip, None, extra, "`$step` holds a `{step: …}` mapping instead of a step id")
+    target, target_span = _scalar_text(target_node)
+    problem = None if target else "`$step` must name a step id"
+    return Ref(node, RefKind.STEP, target, target_span, path, path_span, RefForm.CURRENT,
+               on_skip, None, extra, problem)
+
+
+def _input_ref(node: MappingNode) -> Ref:
+    value_node = _field_value(node, "$input")
+    path, path_span = _scalar_text(value_node)
+    sibling, sibling_span = _scalar_text(_field_value(node, "path"))
+    problem = None
+    if value_node is not None and not isinstance(value_node, ScalarNode):
+        problem = "`$input` must be a path string"
+    if sibling is not None:
+        path, path_span = _join_paths(path, sibling), sibling_span or path_span
+    return Ref(node, RefKind.INPUT, None, None, path, path_span, RefForm.CURRENT,
+               _optional(node, "onSkip"), None, _extras(node, _INPUT_KEYS), problem)
+
+
+def _variable_ref(node: MappingNode) -> Ref:
+    name, name_span = _scalar_text(_field_value(node, "$variable"))
+    problem = None if name else "`$variable` must name a variable"
+    return Ref(node, RefKind.VARIABLE, name, name_span, None, None, RefForm.CURRENT,
+               None, _optional(node, "default"), _extras(node, _VARIABLE_KEYS), problem)
+
+
+def _legacy_ref(node: MappingNode, key: str) -> Ref:
+    form = RefForm.LEGACY_FROM if key == "$from" else RefForm.LEGACY_REF
+    source = _field_value(node, key)
+    path, path_span = _scalar_text(_field_value(node, "path"))
+    extra = _extras(node, frozenset((key, "path", "onSkip", "on_skip")))
+    on_skip = _optional(node, "onSkip") or _optional(node, "on_skip")
+    if isinstance(source, MappingNode):
+        step_node = _field_value(source, "step")
+        if step_node is not None:
+            target, target_span = _scalar_text(step_node)
+            return Ref(node, RefKind.STEP, target, target_span, path, path_span, form, on_skip, None, extra,
+                       None if target else f"`{key}: {{step: …}}` must name a step id")
+        if _field_value(source, "workflow") is not None:
+            return Ref(node, RefKind.INPUT, None, None, path, path_span, form, on_skip, None, extra)
+    return Ref(node, RefKind.STEP, None, None, path, path_span, form, on_skip, None, extra,
+               f"`{key}` must be `{{step: ID}}` or `{{workflow: input}}`")
+
+
+def _nested_brace(node: MappingNode) -> Ref | None:
+    """The guide's ``{ { $step: x }, path: "id" }``: a mapping used as a key."""
+    inner, inner_value = node.value[0]
+    if not (isinstance(inner_value, ScalarNode) and inner_value.value == "" and not inner_value.style):
+        return None
+    names = [_key_name(k) for k, _ in inner.value]
+    path, path_span = _scalar_text(_field_value(node, "path"))
+    extra = [_field(k, v) for k, v in node.value[1:] if _key_name(k) != "path"]
+    problem = "a mapping is used as a key: YAML reads `{ { $step: x }, path: p }` as a nested mapping"
+    if names == ["$step"]:
+        target, target_span = _scalar_text(inner.value[0][1])
+        return Ref(node, RefKind.STEP, target, target_span, path, path_span, RefForm.NESTED_BRACE,
+                   None, None, extra, problem)
+    if names == ["$input"]:
+        inner_path, _ = _scalar_text(inner.value[0][1])
+        return Ref(node, RefKind.INPUT, None, None, _join_paths(inner_path, path), path_span,
+                   RefForm.NESTED_BRACE, None, None, extra, problem)
+    return None
+
+
+def _conditional(node: MappingNode) -> Conditional:
+    return Conditional(node, _optional(node, "$if"), _optional(node, "then"), _optional(node, "else"))
+
+
+def _optional(node: MappingNode, name: str) -> Value | None:
+    value = _field_value(node, name)
+    return read_value(value) if value is not None else None
+
+
+def _join_paths(outer: str | None, inner: str | None) -> str | None:
+    """Combine an input path with a further ``path`` (``$`` means the whole)."""
+    if outer in (None, "", "$"):
+        return inner if inner not in (None, "") else outer
+    if inner in (None, "", "$"):
+        return outer
+    inner_text = inner[2:] if inner.startswith("$.") else inner.lstrip("$")
+    return f"{outer}.{inner_text}" if not inner_text.startswith("[") else f"{outer}{inner_text}"
+
+
+def iter_refs(value: Value | None):
+    """Every reference inside a value, in source order (never inside `$literal`)."""
+    if value is None:
+        return
+    stack = [value]
+    while stack:
+        current = stack.pop()
+        kind = type(current)
+        if kind is Ref:
+            yield current
+            if current.on_skip is not None:
+                stack.append(current.on_skip)
+            if current.default is not None:
+                stack.append(current.default)
+        elif kind is Obj:
+            stack.extend(f.value for f in reversed(current.fields))
+        elif kind is Arr:
+            stack.extend(reversed(current.items))
+        elif kind is Conditional:
+            stack.extend(v for v in (current.otherwise, current.then, current.condition) if v is not None)
+        elif kind is Coalesce:
+            stack.extend(reversed(current.items))
+
+
+def content_end(node: Node) -> tuple[int, int, int]:
+    """(offset, line, column) just after the last character of a node's content.
+
+    A block collection's end mark lies at the next token, past trailing line
+    breaks and comments; edits must stop at the real end of the content.
+    """
+    current = node
+    while True:
+        if isinstance(current, ScalarNode) or getattr(current, "flow_style", False):
+            mark = current.end_mark
+            return mark.index, mark.line, mark.column
+        if not current.value:
+            mark = current.end_mark
+            return mark.index, mark.line, mark.column
+        last = current.value[-1]
+        current = last[1] if isinstance(current, MappingNode) else last
+
+
+def walk_values(value: Value | None):
+    """Every value inside ``value`` (itself included), never inside `$literal`."""
+    if value is None:
+        return
+    stack = [value]
+    while stack:
+        current = stack.pop()
+        yield current
+        kind = type(current)
+        if kind is Obj:
+            stack.extend(f.value for f in reversed(current.fields))
+        elif kind is Arr or kind is Coalesce:
+            stack.extend(reversed(current.items))
+        elif kind is Conditional:
+            stack.extend(v for v in (current.otherwise, current.then, current.condition) if v is not None)
+        elif kind is Ref:
+            stack.extend(v for v in (current.default, current.on_skip) if v is not None)

@@ -1,0 +1,141 @@
+"""Flows, steps, error actions and test cases, each with the span it came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ruamel.yaml.nodes import MappingNode, Node
+
+from ..diagnostics import Span
+from .expressions import Field, Obj, Ref, Value, iter_refs
+
+ROOT_KEYS = ("schema", "name", "description", "version", "schemas", "steps", "output", "test",
+             "examples", "metadata", "variables")
+STEP_KEYS = ("id", "component", "input", "onError", "mustExecute", "metadata", "skipIf", "skip")
+ON_ERROR_KEYS = ("action", "defaultValue", "maxRetries")
+TEST_KEYS = ("cases", "config", "configFile", "stepflow_config")
+TEST_CASE_KEYS = ("name", "description", "input", "output", "tags")
+
+# Spellings of older dialects, mapped to what replaced them (SF005 reads these).
+LEGACY_ROOT_KEYS = {"input_schema": "schemas.properties.input", "output_schema": "schemas.properties.output",
+                    "inputSchema": "schemas.properties.input", "outputSchema": "schemas.properties.output",
+                    "outputs": "output", "test_cases": "test.cases"}
+LEGACY_STEP_KEYS = {"on_error": "onError", "skip_if": "skipIf", "must_execute": "mustExecute",
+                    "input_schema": None, "output_schema": None, "inputSchema": None, "outputSchema": None,
+                    "args": "input"}
+LEGACY_ON_ERROR_KEYS = {"default_value": "defaultValue", "max_retries": "maxRetries"}
+
+SUBFLOW_COMPONENTS = ("/builtin/eval", "/eval", "/builtin/map", "/map", "/builtin/iterate", "/iterate")
+
+
+@dataclass(slots=True, eq=False)
+class Problem:
+    """A structural problem found while reading the model (reported as SF002)."""
+
+    message: str
+    span: Span
+    suggestion: str | None = None
+
+
+@dataclass(slots=True, eq=False)
+class OnError:
+    node: Node
+    span: Span
+    key: str                        # "onError" or the legacy "on_error"
+    key_span: Span
+    action: str | None = None
+    action_span: Span | None = None
+    default_value: Value | None = None
+    max_retries: Value | None = None
+    fields: list[Field] = field(default_factory=list)
+
+
+@dataclass(slots=True, eq=False)
+class Step:
+    index: int
+    node: Node
+    id: str | None = None
+    id_span: Span | None = None
+    component: str | None = None
+    component_span: Span | None = None
+    input: Value | None = None
+    skip_if: Value | None = None
+    skip_key: str | None = None
+    on_error: OnError | None = None
+    must_execute: bool = False
+    fields: list[Field] = field(default_factory=list)
+    subflow: "Flow | None" = None
+
+    @property
+    def span(self) -> Span:
+        return Span.of(self.node)
+
+    def field(self, name: str) -> Field | None:
+        for entry in self.fields:
+            if entry.name == name:
+                return entry
+        return None
+
+    def refs(self):
+        """Every reference the step makes, before it can run (input, skip, defaults)."""
+        yield from iter_refs(self.input)
+        yield from iter_refs(self.skip_if)
+        if self.on_error is not None:
+            yield from iter_refs(self.on_error.default_value)
+
+    def input_fields(self) -> list[Field]:
+        return self.input.fields if isinstance(self.input, Obj) else []
+
+
+@dataclass(slots=True, eq=False)
+class TestCase:
+    node: Node
+    span: Span
+    name: str | None = None
+    input: Node | None = None
+    output: Node | None = None
+    fields: list[Field] = field(default_factory=list)
+
+
+@dataclass(slots=True, eq=False)
+class Flow:
+    node: Node
+    span: Span
+    fields: list[Field] = field(default_factory=list)
+    name: str | None = None
+    description: str | None = None
+    steps: list[Step] = field(default_factory=list)
+    steps_span: Span | None = None
+    output: Value | None = None
+    schemas: Node | None = None
+    input_schema: Node | None = None     # from schemas.properties.input or legacy input_schema
+    output_schema: Node | None = None
+    variables: Node | None = None
+    test: Node | None = None
+    test_cases: list[TestCase] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    parent: Step | None = None           # the step whose `$literal` holds this subflow
+    subflows: list["Flow"] = field(default_factory=list)
+
+    def field(self, name: str) -> Field | None:
+        for entry in self.fields:
+            if entry.name == name:
+                return entry
+        return None
+
+    def step_by_id(self) -> dict[str, Step]:
+        """First step for each id (duplicates are SF101's business)."""
+        result: dict[str, Step] = {}
+        for step in self.steps:
+            if step.id is not None and step.id not in result:
+                result[step.id] = step
+        return result
+
+    def output_refs(self) -> list[Ref]:
+        return list(iter_refs(self.output))
+
+    def walk(self):
+        """This flow and every subflow inside it, depth first."""
+        yield self
+        for sub in self.subflows:
+            yield from sub.walk()

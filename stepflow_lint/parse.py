@@ -1,0 +1,309 @@
+"""Text to a YAML node tree with exact spans.
+
+This stage knows nothing of Stepflow. It composes (never constructs: no tag
+ever turns into a Python object) with ruamel.yaml's C parser when it is
+installed and the pure-Python parser otherwise; both give the same tree.
+It refuses documents that would make later stages blow up (alias bombs,
+pathological nesting) and records duplicate mapping keys, which YAML itself
+would silently drop.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
+
+from .diagnostics import Span
+from .source import Source
+
+try:  # the C parser ships in ruamel.yaml.clib
+    from ruamel.yaml.cyaml import CBaseLoader as _CLoader
+except ImportError:  # pragma: no cover - exercised by forcing pure mode in tests
+    _CLoader = None
+
+HAVE_C_PARSER = _CLoader is not None
+
+MAX_DEPTH = 256
+"""Deepest nesting accepted. Real flows stay under 20 levels."""
+
+MAX_ALIAS_EXPANSION = 100_000
+"""Nodes that aliases may add to the document once expanded (billion-laughs guard)."""
+
+
+class ParseError(Exception):
+    """The text is not a YAML document we accept; ``span`` locates the problem."""
+
+    def __init__(self, message: str, span: Span):
+        super().__init__(message)
+        self.message = message
+        self.span = span
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateKey:
+    key: str
+    first: Span
+    duplicate: Span
+
+
+@dataclass(slots=True)
+class Document:
+    source: Source
+    root: Node | None
+    duplicate_keys: list[DuplicateKey] = field(default_factory=list)
+    parser: str = "c"
+
+
+def parse(source: Source, *, pure: bool = False) -> Document:
+    """Compose ``source`` into a node tree, or raise :class:`ParseError`."""
+    text = source.text
+    _refuse_deep_nesting(text)
+    use_c = HAVE_C_PARSER and not pure
+    with gc_paused():
+        try:
+            root = _CLoader(text).get_single_node() if use_c else YAML(typ="base", pure=True).compose(text)
+        except ReaderError as exc:
+            raise _reader_error(source, exc) from None
+        except MarkedYAMLError as exc:
+            raise _marked_error(source, exc) from None
+        except YAMLError as exc:  # pragma: no cover - every ruamel error we know is marked
+            raise ParseError(f"invalid YAML: {exc}", _point(source, 0)) from None
+        except RecursionError:
+            raise ParseError(f"document nests deeper than {MAX_DEPTH} levels", _point(source, 0)) from None
+        duplicates = _check_tree(root, text) if root is not None else []
+    return Document(source, root, duplicates, "c" if use_c else "pure")
+
+
+@contextmanager
+def gc_paused():
+    # Composing allocates hundreds of thousands of small containers; with the
+    # cyclic collector running this is 3-5x slower and nothing here is cyclic.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def _refuse_deep_nesting(text: str) -> None:
+    """Reject pathological nesting before the (recursive) composer sees it.
+
+    Nesting deeper than MAX_DEPTH needs either that many open brackets or a
+    line indented past MAX_DEPTH columns, so the cheap scans below find every
+    candidate; the exact check runs on candidates only.
+    """
+    depth = deepest = 0
+    for match in _BRACKETS.finditer(text):
+        if match.group() in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_DEPTH:
+                    break
+        elif depth:
+            depth -= 1
+    long_line = any(len(line) - len(line.lstrip(" -?:")) > MAX_DEPTH for line in text.splitlines() if len(line) > MAX_DEPTH)
+    if deepest <= MAX_DEPTH and not long_line:
+        return
+    _exact_depth_check(text)
+
+
+def _exact_depth_check(text: str) -> None:
+    events = _c_events(text) if HAVE_C_PARSER else YAML(typ="base", pure=True).parse(text)
+    depth = 0
+    try:
+        for event in events:
+            name = type(event).__name__
+            if name in ("MappingStartEvent", "SequenceStartEvent"):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    raise ParseError(
+                        f"document nests deeper than {MAX_DEPTH} levels; refusing to analyse it",
+                        Span(mark.index, mark.index, mark.line, mark.column, mark.line, mark.column),
+                    )
+            elif name in ("MappingEndEvent", "SequenceEndEvent"):
+                depth -= 1
+            elif name == "StreamEndEvent":
+                break
+    except YAMLError:
+        return  # the real parse reports syntax errors with full context
+
+
+def _c_events(text: str):
+    loader = _CLoader(text)
+    while loader.check_event():
+        yield loader.get_event()
+
+
+def _check_tree(root: Node, text: str) -> list[DuplicateKey]:
+    """One iterative pass over the tree: duplicate keys, and alias expansion."""
+    if "*" in text:
+        _refuse_alias_bomb(root)
+    duplicates: list[DuplicateKey] = []
+    seen: set[int] = set()
+    stack: list[Node] = [root]
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    while stack:
+        node = pop()
+        value = node.value
+        if type(value) is not list:
+            continue
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if type(node) is SequenceNode or isinstance(node, SequenceNode):
+            extend(value)
+            continue
+        for key, item in value:
+            push(item)
+            if type(key.value) is list:
+                push(key)
+        if len(value) > 1:
+            names = [key.value for key, _ in value if type(key.value) is str]
+            if len(set(names)) != len(names):
+                duplicates.extend(_duplicates_in(value))
+    duplicates.sort(key=lambda d: d.duplicate.start)
+    return duplicates
+
+
+def _duplicates_in(pairs) -> list[DuplicateKey]:
+    firsts: dict[str, Node] = {}
+    found = []
+    for key, _ in pairs:
+        if not isinstance(key, ScalarNode):
+            continue
+        first = firsts.setdefault(key.value, key)
+        if first is not key:
+            found.append(DuplicateKey(key.value, Span.of(first), Span.of(key)))
+    return found
+
+
+def _refuse_alias_bomb(root: Node) -> None:
+    """Refuse a document whose aliases would expand it far beyond what is written.
+
+    The composer shares one node per anchor, so the tree is a DAG; sizes are
+    computed once per distinct node, never by expanding.
+    """
+    order: list[Node] = []
+    references: dict[int, int] = {}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in references:
+            references[id(node)] += 1
+            continue
+        references[id(node)] = 1
+        order.append(node)
+        if isinstance(node, MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+    sizes: dict[int, int] = {}
+    for node in reversed(order):
+        total = 1
+        if isinstance(node, MappingNode):
+            total += sum(sizes[id(k)] + sizes[id(v)] for k, v in node.value)
+        elif isinstance(node, SequenceNode):
+            total += sum(sizes[id(item)] for item in node.value)
+        sizes[id(node)] = total
+    if sizes[id(root)] - len(order) <= MAX_ALIAS_EXPANSION:
+        return
+    shared = [node for node in order if references[id(node)] > 1]
+    worst = max(shared, key=lambda node: sizes[id(node)] * references[id(node)])
+    raise ParseError(
+        f"aliases expand this document to {sizes[id(root)]:,} nodes from {len(order):,} written "
+        "(an alias bomb?); refusing to analyse it",
+        Span.of(worst),
+    )
+
+
+def _point(source: Source, offset: int) -> Span:
+    line, column = source.position(offset)
+    return Span(offset, offset, line, column, line, column)
+
+
+def _marked_error(source: Source, exc: MarkedYAMLError) -> ParseError:
+    mark = exc.problem_mark or exc.context_mark
+    problem = (exc.problem or "invalid YAML").strip()
+    if exc.context and exc.context_mark is not None and exc.context_mark is not mark:
+        problem = f"{problem} ({exc.context} at line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1})"
+    if "expected a single document" in (exc.context or "") or "another document" in problem:
+        problem = "a flow file holds one YAML document, but a second one starts here"
+    if mark is None:
+        return ParseError(problem, _point(source, 0))
+    offset = min(mark.index, len(source.text))
+    return ParseError(problem, _point(source, offset))
+
+
+def _reader_error(source: Source, exc: ReaderError) -> ParseError:
+    offset = min(max(exc.position, 0), len(source.text))
+    char = exc.character
+    shown = f"{char!r}" if isinstance(char, str) else f"0x{char:02x}"
+    return ParseError(
+        f"special character {shown} is not allowed in YAML text (is this a binary file?)",
+        _point(source, offset),
+    )
+
+
+# --- scalars -----------------------------------------------------------------
+
+_MAY_NOT_BE_STRING = frozenset("0123456789+-.~nNtTfF")
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"[-+]?(0|[1-9][0-9_]*)$")
+_INT_OTHER = re.compile(r"0o[0-7]+$|0x[0-9a-fA-F]+$")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?$")
+_SPECIAL_FLOATS = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"), ".nan": float("nan")}
+
+
+def is_plain(node: ScalarNode) -> bool:
+    """True for an unquoted, non-block scalar (the C parser says '', pure says None)."""
+    return not node.style
+
+
+def scalar_value(node: ScalarNode):
+    """The value of a scalar under YAML 1.2's core schema (what the engine reads)."""
+    text = node.value
+    if node.style or (text and text[0] not in _MAY_NOT_BE_STRING):
+        return text
+    if text in _NULLS:
+        return None
+    if text in _BOOLS:
+        return _BOOLS[text]
+    if _INT.match(text):
+        return int(text.replace("_", ""))
+    if _INT_OTHER.match(text):
+        return int(text, 0)
+    lowered = text.lower()
+    if lowered in _SPECIAL_FLOATS:
+        return _SPECIAL_FLOATS[lowered]
+    if _FLOAT.match(text) and any(c.isdigit() for c in text):
+        return float(text.replace("_", ""))
+    return text
+
+
+def to_python(node: Node, _depth: int = 0):
+    """Plain data for a node (mapping keys that are not scalars become strings)."""
+    if isinstance(node, ScalarNode):
+        return scalar_value(node)
+    if isinstance(node, SequenceNode):
+        return [to_python(item, _depth + 1) for item in node.value]
+    result = {}
+    for key, value in node.value:
+        name = key.value if isinstance(key, ScalarNode) else repr(to_python(key, _depth + 1))
+        result[name] = to_python(value, _depth + 1)
+    return result

@@ -1,0 +1,10 @@
+"""Every rule, one module per family; importing this package registers them all."""
+
+from . import legacy, references, structure, syntax  # noqa: F401  (registration side effect)
+from .base import REGISTRY, LintContext, Rule, register
+
+__all__ = ["REGISTRY", "LintContext", "Rule", "register", "all_rules"]
+
+
+def all_rules() -> list[type[Rule]]:
+    return [REGISTRY[code] for code in sorted(REGISTRY)]

@@ -1,0 +1,93 @@
+"""What a rule is, and the context it reads."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from ..diagnostics import Applicability, Diagnostic, Fix, Severity, Span
+from ..graph import FlowGraph
+from ..model import Flow, Problem
+
+if TYPE_CHECKING:
+    from ..parse import Document, ParseError
+    from ..source import Source
+
+
+@dataclass(eq=False)
+class LintContext:
+    """Everything a rule may read about one file. Rules never see raw text or YAML events."""
+
+    source: "Source"
+    document: "Document | None"
+    parse_error: "ParseError | None"
+    flow: Flow | None
+    root_problems: list[Problem] = field(default_factory=list)
+    rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    catalog: Any = None
+    _graphs: dict[int, FlowGraph] = field(default_factory=dict)
+
+    @cached_property
+    def flows(self) -> list[Flow]:
+        """The file's flow and every subflow inside it (positions all in this file)."""
+        return list(self.flow.walk()) if self.flow is not None else []
+
+    def graph(self, flow: Flow) -> FlowGraph:
+        graph = self._graphs.get(id(flow))
+        if graph is None:
+            graph = self._graphs[id(flow)] = FlowGraph(flow)
+        return graph
+
+    def options(self, rule: "Rule") -> dict[str, Any]:
+        merged = dict(rule.default_options)
+        merged.update(self.rule_options.get(rule.code, {}))
+        return merged
+
+
+class Rule:
+    """One check. Subclasses set the class attributes and implement :meth:`check`.
+
+    The docstring is the rule's documentation (``explain``, ``rules``, the
+    docs); it follows ruff's shape: *What it does*, *Why is this bad?*,
+    *Example*, *Fix*.
+    """
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[Severity]
+    fix: ClassVar[Applicability] = Applicability.NONE
+    needs_flow: ClassVar[bool] = True
+    default_options: ClassVar[dict[str, Any]] = {}
+
+    def check(self, ctx: LintContext) -> Iterator[Diagnostic]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def diagnostic(self, span: Span, message: str, fix: Fix | None = None) -> Diagnostic:
+        return Diagnostic(self.code, self.name, self.severity, message, span, fix)
+
+    def make_fix(self, message: str, edits, applicability: Applicability | None = None) -> Fix:
+        return Fix(message, tuple(edits), applicability or self.fix)
+
+    @classmethod
+    def documentation(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def summary(cls) -> str:
+        """The first sentence of *What it does*, for tables."""
+        doc = cls.documentation()
+        body = doc.split("## What it does", 1)[-1].strip().split("\n\n", 1)[0]
+        return " ".join(body.split())
+
+
+REGISTRY: dict[str, type[Rule]] = {}
+
+
+def register(cls: type[Rule]) -> type[Rule]:
+    if cls.code in REGISTRY:
+        raise ValueError(f"rule code {cls.code} registered twice")
+    REGISTRY[cls.code] = cls
+    return cls

@@ -1,0 +1,1 @@
+"""Rules on step ids and the references between steps (SF101-SF105, SF109)."""
