@@ -1,0 +1,112 @@
+"""Apply fixes: text edits on spans, re-linted until nothing more applies.
+
+Only the bytes inside an edit's span change; comments, quoting, key order,
+blank lines, line endings and the BOM elsewhere stay as they were.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .config import Config
+from .diagnostics import Applicability, Diagnostic, Edit
+from .engine import lint_source
+from .source import Source
+
+MAX_PASSES = 10
+
+
+@dataclass
+class FixOutcome:
+    source: Source
+    text: str
+    applied: list[Diagnostic] = field(default_factory=list)
+    remaining: list[Diagnostic] = field(default_factory=list)
+    passes: int = 0
+    parse_failed: bool = False
+    broken: list[Diagnostic] = field(default_factory=list)  # fixes rolled back: they broke the YAML
+
+    @property
+    def changed(self) -> bool:
+        return self.text != self.source.text
+
+
+def applicable(diag: Diagnostic, unsafe: bool) -> bool:
+    if diag.fix is None or not diag.fix.edits:
+        return False
+    if diag.fix.applicability is Applicability.SAFE:
+        return True
+    return unsafe and diag.fix.applicability is Applicability.UNSAFE
+
+
+def apply_edits(text: str, edits: list[Edit]) -> str:
+    """Apply non-overlapping edits (sorted here) to ``text``."""
+    parts: list[str] = []
+    cursor = 0
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        if edit.start < cursor:
+            raise ValueError(f"overlapping edits at offset {edit.start}")
+        parts.append(text[cursor:edit.start])
+        parts.append(edit.content)
+        cursor = edit.end
+    parts.append(text[cursor:])
+    return "".join(parts)
+
+
+def _choose(diagnostics: list[Diagnostic], unsafe: bool) -> tuple[list[Diagnostic], list[Edit]]:
+    """Pick fixes whose edits do not overlap any fix picked before (first come first served)."""
+    chosen: list[Diagnostic] = []
+    taken: list[tuple[int, int]] = []
+    edits: list[Edit] = []
+    for diag in sorted(diagnostics, key=lambda d: (d.span.start, d.code)):
+        if not applicable(diag, unsafe):
+            continue
+        ranges = [(e.start, e.end) for e in diag.fix.edits]
+        if any(_overlaps(r, t) for r in ranges for t in taken):
+            continue  # the next pass picks it up against the new text
+        chosen.append(diag)
+        taken.extend(ranges)
+        edits.extend(diag.fix.edits)
+    return chosen, edits
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    if a[0] == a[1] or b[0] == b[1]:  # insertions clash only at the same point or strictly inside
+        return b[0] < a[0] < b[1] or a[0] < b[0] < a[1] or a[0] == b[0]
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def fix_source(source: Source, config: Config | None = None, *, unsafe: bool = False,
+               codes: set[str] | None = None, catalog=None) -> FixOutcome:
+    """Apply every applicable fix, re-linting between passes, until the text is stable."""
+    outcome = FixOutcome(source, source.text)
+    current, previous, last_chosen = source, source, []
+    for _ in range(MAX_PASSES):
+        result = lint_source(current, config, catalog)
+        if any(d.code == "SF001" for d in result.diagnostics):
+            if current is source:
+                outcome.parse_failed = True
+                outcome.remaining = result.diagnostics
+                return outcome
+            # A fix broke the YAML: that is a bug in the fix; keep the last good text.
+            outcome.text = previous.text
+            outcome.broken = last_chosen
+            outcome.applied = [d for d in outcome.applied if d not in last_chosen]
+            outcome.remaining = lint_source(previous, config, catalog).diagnostics
+            return outcome
+        candidates = [d for d in result.diagnostics if codes is None or d.code in codes]
+        chosen, edits = _choose(candidates, unsafe)
+        if not edits:
+            outcome.remaining = result.diagnostics
+            return outcome
+        new_text = apply_edits(current.text, edits)
+        outcome.passes += 1
+        outcome.applied.extend(chosen)
+        if new_text == current.text:
+            outcome.remaining = result.diagnostics
+            return outcome
+        previous, last_chosen = current, chosen
+        current = Source(source.path, new_text, source.had_bom)
+        outcome.text = new_text
+    outcome.remaining = lint_source(current, config, catalog).diagnostics
+    return outcome
