@@ -140,7 +140,8 @@ def _read_step(flow: Flow, index: int, node: MappingNode) -> Step:
             entry.value = step.skip_if = read_value(value)
             step.skip_key = name
         elif name in ("onError", "on_error"):
-            step.on_error = _read_on_error(flow, name, entry.key_span, value)
+            if not (isinstance(value, ScalarNode) and scalar_value(value) is None):  # null: the default
+                step.on_error = _read_on_error(flow, name, entry.key_span, value)
         elif name in ("mustExecute", "must_execute"):
             flag = scalar_value(value) if isinstance(value, ScalarNode) else value
             if isinstance(flag, bool) or flag is None:

@@ -80,7 +80,8 @@ class Rule:
         """The first sentence of *What it does*, for tables."""
         doc = cls.documentation()
         body = doc.split("## What it does", 1)[-1].strip().split("\n\n", 1)[0]
-        return " ".join(body.split())
+        sentence = " ".join(body.split()).split(". ", 1)[0]
+        return sentence.rstrip(".:") + "."
 
 
 REGISTRY: dict[str, type[Rule]] = {}

@@ -1,0 +1,44 @@
+"""`rules` and `explain`: the rule documentation, straight from each rule's docstring."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.table import Table
+
+from ..rules import REGISTRY, all_rules
+from . import cli
+
+
+@cli.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rules_command(fmt: str) -> None:
+    """List every rule: code, name, default severity, fix availability."""
+    rules = all_rules()
+    if fmt == "json":
+        click.echo(json.dumps([{"code": r.code, "name": r.name, "severity": str(r.severity),
+                                "fix": str(r.fix), "summary": r.summary()} for r in rules], indent=2))
+        return
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for column in ("code", "name", "severity", "fix", "what it catches"):
+        table.add_column(column, overflow="fold")
+    for rule in rules:
+        table.add_row(rule.code, rule.name, str(rule.severity), str(rule.fix), rule.summary())
+    Console().print(table)
+
+
+@cli.command("explain")
+@click.argument("code")
+def explain_command(code: str) -> None:
+    """Show the documentation of rule CODE (e.g. SF201, or its name)."""
+    wanted = code.strip()
+    rule = REGISTRY.get(wanted.upper()) or next((r for r in REGISTRY.values() if r.name == wanted.lower()), None)
+    if rule is None:
+        raise click.UsageError(f"unknown rule {code!r}; `stepflow-lint rules` lists them")
+    console = Console()
+    console.print(f"[bold]{rule.code} {rule.name}[/bold]  "
+                  f"(default severity: {rule.severity}; fix: {rule.fix})", highlight=False)
+    console.print(Markdown(rule.documentation()))

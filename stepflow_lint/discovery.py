@@ -1,0 +1,55 @@
+"""Which files to lint, and whether a YAML file is a Stepflow flow at all."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode
+
+YAML_SUFFIXES = (".yaml", ".yml")
+SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox",
+                          ".mypy_cache", ".pytest_cache", ".ruff_cache", "build", "dist", "target"})
+
+_FLOW_TEXT = re.compile(r"^(steps|schema)\s*:|^\s*-?\s*component\s*:\s*['\"]?/|\$(step|from)\b", re.MULTILINE)
+
+
+def iter_yaml_files(directory: Path) -> Iterator[Path]:
+    """YAML files below ``directory``, sorted, skipping VCS, virtualenv and build folders."""
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith("."))
+        for name in sorted(files):
+            if name.endswith(YAML_SUFFIXES):
+                yield Path(root) / name
+
+
+def _keys(node: MappingNode) -> set[str]:
+    return {k.value for k, _ in node.value if isinstance(k, ScalarNode)}
+
+
+def not_a_flow(root: Node | None, text: str, path: Path) -> str | None:
+    """Why this YAML is not a flow (Kubernetes manifest, engine config, CI file…), or None for a flow.
+
+    ``root`` is None when the file did not parse; the text then decides.
+    """
+    name = path.name
+    if root is None:
+        if _FLOW_TEXT.search(text):
+            return None
+        return "empty YAML" if not text.strip() else "not a Stepflow flow"
+    if not isinstance(root, MappingNode):
+        return "not a Stepflow flow (the root is not a mapping)"
+    keys = _keys(root)
+    if "steps" in keys:
+        return None
+    if {"apiVersion", "kind"} <= keys:
+        return "a Kubernetes manifest"
+    if keys & {"plugins", "routes", "stateStore", "blobStore"} or name.startswith("stepflow-config"):
+        return "a Stepflow engine config"
+    if keys & {"jobs", "on", "stages", "pipeline", "workflows", "repos"}:
+        return "a CI configuration"
+    if "schema" in keys or "output" in keys or "outputs" in keys:
+        return None
+    return "not a Stepflow flow (no `steps`)"
