@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode
@@ -29,27 +30,32 @@ def _keys(node: MappingNode) -> set[str]:
     return {k.value for k, _ in node.value if isinstance(k, ScalarNode)}
 
 
-def not_a_flow(root: Node | None, text: str, path: Path) -> str | None:
+@dataclass(frozen=True)
+class NotAFlow:
+    reason: str
+    recognised: bool  # a known other kind of YAML, skipped even when named explicitly
+
+
+def not_a_flow(root: Node | None, text: str, path: Path) -> NotAFlow | None:
     """Why this YAML is not a flow (Kubernetes manifest, engine config, CI file…), or None for a flow.
 
     ``root`` is None when the file did not parse; the text then decides.
     """
-    name = path.name
     if root is None:
         if _FLOW_TEXT.search(text):
             return None
-        return "empty YAML" if not text.strip() else "not a Stepflow flow"
+        return NotAFlow("empty" if not text.strip() else "it does not look like a Stepflow flow", False)
     if not isinstance(root, MappingNode):
-        return "not a Stepflow flow (the root is not a mapping)"
+        return NotAFlow("its root is not a mapping", False)
     keys = _keys(root)
     if "steps" in keys:
         return None
     if {"apiVersion", "kind"} <= keys:
-        return "a Kubernetes manifest"
-    if keys & {"plugins", "routes", "stateStore", "blobStore"} or name.startswith("stepflow-config"):
-        return "a Stepflow engine config"
+        return NotAFlow("a Kubernetes manifest", True)
+    if keys & {"plugins", "routes", "stateStore", "blobStore"} or path.name.startswith("stepflow-config"):
+        return NotAFlow("a Stepflow engine config", True)
     if keys & {"jobs", "on", "stages", "pipeline", "workflows", "repos"}:
-        return "a CI configuration"
+        return NotAFlow("a CI configuration", True)
     if "schema" in keys or "output" in keys or "outputs" in keys:
         return None
-    return "not a Stepflow flow (no `steps`)"
+    return NotAFlow("it has no `steps`", False)

@@ -78,7 +78,39 @@ def parse(source: Source, *, pure: bool = False) -> Document:
         except RecursionError:
             raise ParseError(f"document nests deeper than {MAX_DEPTH} levels", _point(source, 0)) from None
         duplicates = _check_tree(root, text) if root is not None else []
+        if root is not None:
+            _align_end_of_file_marks(root, source)
     return Document(source, root, duplicates, "c" if use_c else "pure")
+
+
+class _Mark:
+    __slots__ = ("index", "line", "column")
+
+    def __init__(self, index: int, line: int, column: int):
+        self.index, self.line, self.column = index, line, column
+
+
+def _align_end_of_file_marks(root: Node, source: Source) -> None:
+    """Make marks at the very end of the file agree between parsers.
+
+    Offsets always agree, but when the file does not end with a line break
+    libyaml reports the end of the stream on a line after the last one. The
+    offset is right, so line and column are derived from it; only the nodes
+    ending at end of file (the right spine of the tree) can be affected.
+    """
+    end = len(source.text)
+    line, column = source.position(end)
+    node = root
+    while node is not None:
+        mark = node.end_mark
+        if mark.index == end and (mark.line, mark.column) != (line, column):
+            node.end_mark = _Mark(mark.index, line, column)
+        if isinstance(node, MappingNode) and node.value:
+            node = node.value[-1][1]
+        elif isinstance(node, SequenceNode) and node.value:
+            node = node.value[-1]
+        else:
+            node = None
 
 
 @contextmanager

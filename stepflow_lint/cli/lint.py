@@ -140,16 +140,16 @@ def _lint_file(run: Run, path: Path, explicit: bool, force: bool, config: Config
         return None
     try:
         result = lint_bytes(data, display, config, catalog)
-        unparsed = result.document is None
-        reason = None
-        if not force and not (explicit and unparsed):
-            # A file named on the command line that does not parse is reported: the
-            # user asked for it. Found by walking a directory, it must look like a flow.
-            reason = not_a_flow(None if unparsed else result.document.root, result.source.text, path)
-        if reason is not None:
-            if explicit:
-                run.note(f"{display}: skipped, {reason} (use --force to lint it anyway)")
-            return None
+        if not force:
+            # Found by walking a directory, a file must look like a flow. Named on the
+            # command line, only YAML recognised as something else (a Kubernetes
+            # manifest, an engine config, a CI file) is skipped.
+            root = result.document.root if result.document else None
+            other = not_a_flow(root, result.source.text, path)
+            if other is not None and (other.recognised or not explicit):
+                if explicit:
+                    run.note(f"{display}: skipped, {other.reason} (use --force to lint it anyway)")
+                return None
         report = FileReport(result.source, result.diagnostics)
         if (fix or diff) and result.document is not None:
             report = _apply_fixes(run, result.source, config, catalog, unsafe, diff, diffs) or report
