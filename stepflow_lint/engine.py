@@ -7,6 +7,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from .catalog import default_catalog
 from .config import Config
 from .diagnostics import Diagnostic
 from .model import Flow, Problem, build_flow
@@ -50,6 +51,7 @@ def lint_text(text: str, path: str = "<string>", config: Config | None = None, c
 
 def lint_source(source: Source, config: Config | None = None, catalog=None) -> LintResult:
     config = config or Config()
+    catalog = default_catalog() if catalog is None else catalog
     timings: dict[str, float] = {}
     with gc_paused():
         clock = time.perf_counter()
