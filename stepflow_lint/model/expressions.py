@@ -239,6 +239,11 @@ def _legacy_ref(node: MappingNode, key: str) -> Ref:
                        None if target else f"`{key}: {{step: …}}` must name a step id")
         if _field_value(source, "workflow") is not None:
             return Ref(node, RefKind.INPUT, None, None, path, path_span, form, on_skip, None, extra)
+    elif isinstance(source, ScalarNode) and isinstance(scalar_value(source), str) and source.value:
+        # A transitional dialect: `$from: $input` (the workflow input) or `$from: step_id`.
+        if source.value == "$input":
+            return Ref(node, RefKind.INPUT, None, None, path, path_span, form, on_skip, None, extra)
+        return Ref(node, RefKind.STEP, source.value, Span.of(source), path, path_span, form, on_skip, None, extra)
     return Ref(node, RefKind.STEP, None, None, path, path_span, form, on_skip, None, extra,
                f"`{key}` must be `{{step: ID}}` or `{{workflow: input}}`")
 

@@ -24,6 +24,8 @@ LEGACY_STEP_KEYS = {"on_error": "onError", "skip_if": "skipIf", "must_execute": 
                     "input_schema": None, "output_schema": None, "inputSchema": None, "outputSchema": None,
                     "args": "input"}
 LEGACY_ON_ERROR_KEYS = {"default_value": "defaultValue", "max_retries": "maxRetries"}
+LEGACY_ERROR_ACTIONS = {"use_default": "useDefault"}   # `action:` values in `onError` / `onSkip`
+LEGACY_REF_KEYS = {"on_skip": "onSkip"}                 # keys inside a reference
 
 SUBFLOW_COMPONENTS = ("/builtin/eval", "/eval", "/builtin/map", "/map", "/builtin/iterate", "/iterate")
 
