@@ -1,0 +1,403 @@
+"""Data-flow rules (SF3xx): how much data moves between steps, and through how many steps."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from fnmatch import fnmatchcase
+
+from ..diagnostics import Edit, Severity
+from ..diagnostics import Applicability as A
+from ..edits import delete_sequence_item, insert_after_sequence_item, sequence_value, yaml_str
+from ..model import Flow, Obj, Ref, RefForm, RefKind, Scalar, Step, content_end, iter_refs
+from .base import LintContext, Rule, register
+
+_REPOINTABLE = (RefForm.CURRENT, RefForm.NESTED_BRACE, RefForm.LEGACY_FROM, RefForm.LEGACY_REF, RefForm.HALF_STEP)
+
+
+def _matches(text: str | None, patterns) -> bool:
+    return bool(text) and any(fnmatchcase(text.lower(), p.lower()) for p in patterns)
+
+
+def _step_refs(step: Step, target: str | None = None):
+    """`$step` references in a step's input (not `skipIf`: that decides, it copies nothing)."""
+    for ref in iter_refs(step.input):
+        if ref.kind is RefKind.STEP and ref.target and ref.target != step.id and target in (None, ref.target):
+            yield ref
+
+
+def _join(outer: str | None, inner: str | None) -> str | None:
+    """`outer` then `inner`, as one reference path (``None``/``$`` mean the whole value)."""
+    if outer in (None, "", "$"):
+        return None if inner in (None, "", "$") else inner
+    if inner in (None, "", "$"):
+        return outer
+    inner = inner[2:] if inner.startswith("$.") else inner.lstrip("$")
+    return f"{outer}{inner}" if inner.startswith("[") else f"{outer}.{inner}"
+
+
+def _names(steps) -> str:
+    return ", ".join(f"`{s.id}`" for s in steps)
+
+
+@register
+class RepeatedLargeCopy(Rule):
+    """
+    ## What it does
+    Finds the whole output of a large-output step passed to two or more steps.
+    A step counts as large when its component matches `large-components` or its
+    id matches `large-steps` (glob patterns, case-insensitive; by default
+    `*large*`, `*massive*`, `*huge*`, `*dataset*`, after the guide's
+    `load_large_data` and `load_massive_dataset`). Consumers that take a `path`
+    into the output, or a blob id, do not count; neither does a
+    `/builtin/put_blob` step storing it (`blob-components`).
+
+    ## Why is this bad?
+    Each consumer receives its own copy of the data: memory and transfer grow
+    with the number of consumers. Stored once as a blob, it is passed by id.
+
+    ## Example
+    ```yaml
+    steps:
+      - id: step1
+        component: /process/a
+        input:
+          large_dataset: { $step: load_large_data }
+      - id: step2
+        component: /process/b
+        input:
+          large_dataset: { $step: load_large_data }
+    ```
+
+    ## Fix
+    Insert a `/builtin/put_blob` step right after the large step and pass
+    `{ $step: store_load_large_data, path: blob_id }` instead. Unsafe: consumers
+    then receive a blob id, not the data, so they must read the blob
+    (`/builtin/get_blob`). Offered only when every edit is a plain text edit.
+
+    Options: `large-components`, `large-steps`, `blob-components`,
+    `min-consumers` (default 2).
+    """
+
+    code = "SF301"
+    name = "repeated-large-copy"
+    severity = Severity.WARNING
+    fix = A.UNSAFE
+    default_options = {"large-components": ["*large*", "*massive*", "*huge*", "*dataset*"],
+                       "large-steps": ["*large*", "*massive*", "*huge*", "*dataset*"],
+                       "blob-components": ["*/put_blob"], "min-consumers": 2}
+
+    def check(self, ctx: LintContext):
+        opts = ctx.options(self)
+        for flow in ctx.flows:
+            by_id = flow.step_by_id()
+            copies: dict[str, list[tuple[Step, Ref]]] = defaultdict(list)
+            stores: dict[str, Step] = {}
+            for step in flow.steps:
+                is_store = _matches(step.component, opts["blob-components"])
+                for ref in _step_refs(step):
+                    if ref.whole:
+                        if is_store:
+                            stores.setdefault(ref.target, step)
+                        else:
+                            copies[ref.target].append((step, ref))
+            for target, uses in copies.items():
+                consumers = list(dict.fromkeys(step for step, _ in uses))
+                source = by_id.get(target)
+                if len(consumers) < opts["min-consumers"] or not self._large(target, source, opts):
+                    continue
+                store = stores.get(target)
+                advice = (f"pass the blob of `{store.id}` instead" if store else
+                          "store it once with `/builtin/put_blob` and pass its `blob_id`")
+                fix = self._fix(ctx, flow, source, store, uses)
+                yield self.diagnostic(uses[0][1].span, f"the whole output of large step `{target}` is copied into "
+                                      f"{len(consumers)} steps ({_names(consumers)}); {advice}", fix)
+
+    @staticmethod
+    def _large(target: str, source: Step | None, opts) -> bool:
+        return _matches(target, opts["large-steps"]) or (
+            source is not None and _matches(source.component, opts["large-components"]))
+
+    def _fix(self, ctx: LintContext, flow: Flow, source: Step | None, store: Step | None, uses):
+        text = ctx.source
+        edits: list[Edit] = []
+        if store is not None:
+            store_id = store.id
+        else:
+            steps = sequence_value(flow.node, "steps")
+            if source is None or steps is None:
+                return None
+            taken = {s.id for s in flow.steps}
+            store_id = f"store_{source.id}"
+            while store_id in taken:
+                store_id += "_blob"
+            component = next((s.component for s in flow.steps if s.component and
+                              _matches(s.component, ctx.options(self)["blob-components"])), "/builtin/put_blob")
+            insert = insert_after_sequence_item(text, steps, source.index, [
+                f"id: {yaml_str(store_id)}", f"component: {component}", "input:",
+                f"  data: {{ $step: {yaml_str(source.id)} }}"])
+            if insert is None:
+                return None
+            edits.append(insert)
+        for _, ref in uses:
+            repoint = _repoint(text.text, ref, store_id, "\"blob_id\"")
+            if repoint is None:
+                return None
+            edits.extend(repoint)
+        return self.make_fix(f"store `{uses[0][1].target}` once in blob `{store_id}` and pass its `blob_id`", edits)
+
+
+def _repoint(text: str, ref: Ref, target: str, path: str) -> list[Edit] | None:
+    """Edits making a whole reference point at ``target`` with ``path``, leaving its spelling alone."""
+    if ref.form not in _REPOINTABLE or ref.target_span is None or ref.extra:
+        return None
+    if ref.form is RefForm.CURRENT and ref.problem:
+        return None
+    edits = [Edit(ref.target_span.start, ref.target_span.end, yaml_str(target))]
+    if ref.path_span is not None:   # `path: "$"` or `path: ""`: replace the value
+        return edits + [Edit(ref.path_span.start, ref.path_span.end, path)]
+    node = ref.node
+    if getattr(node, "flow_style", False):
+        close = node.end_mark.index - 1
+        if text[close] != "}":
+            return None
+        at = close
+        while at > 0 and text[at - 1] in " \t":
+            at -= 1
+        if text[at - 1] in "\r\n":
+            return None
+        return edits + [Edit(at, at, f", path: {path}")]
+    end = content_end(node)[0]
+    line_end = text.find("\n", end)
+    rest = text[end:line_end].strip(" \t\r") if line_end >= 0 else "x"
+    if rest and not rest.startswith("#"):
+        return None
+    newline = "\r\n" if text[line_end - 1] == "\r" else "\n"
+    return edits + [Edit(line_end + 1, line_end + 1, " " * node.start_mark.column + f"path: {path}{newline}")]
+
+
+@register
+class WholeObjectReference(Rule):
+    """
+    ## What it does
+    Finds a step that takes the whole output of another step (`$step` without
+    `path`) while another step calls the *same component* with only fields
+    selected from that output (`path: …`): the component demonstrably works on
+    fields, so the whole object is more than it needs. The data input of a
+    blob store (`/builtin/put_blob`), extraction steps (`/extract`) and the
+    flow's `output` are never reported.
+
+    ## Why is this bad?
+    The whole object is copied into the step, however large it is, and the step
+    depends on every field of it rather than on the ones it uses.
+
+    ## Example
+    ```yaml
+    steps:
+      - id: process_user_data
+        component: /user/process
+        input:
+          user_id: { $step: load_user, path: id }
+      - id: inefficient_processing
+        component: /user/process
+        input:
+          user_data: { $step: load_user }
+    ```
+
+    ## Fix
+    Pass the fields the component needs: `user_id: { $step: load_user, path: id }`.
+    """
+
+    code = "SF302"
+    name = "whole-object-reference"
+    severity = Severity.INFO
+    default_options = {"blob-components": ["*/put_blob"], "extractors": ["/extract", "/builtin/extract"]}
+
+    def check(self, ctx: LintContext):
+        opts = ctx.options(self)
+        skip = list(opts["blob-components"]) + list(opts["extractors"])
+        for flow in ctx.flows:
+            by_path: dict[tuple[str, str], list[tuple[Step, Ref]]] = defaultdict(list)
+            for step in flow.steps:
+                for ref in _step_refs(step):
+                    if not ref.whole and step.component:
+                        by_path[(step.component, ref.target)].append((step, ref))
+            for step in flow.steps:
+                if not step.component or _matches(step.component, skip):
+                    continue
+                for ref in _step_refs(step):
+                    others = [(s, r) for s, r in by_path.get((step.component, ref.target), ()) if s is not step]
+                    if not ref.whole or not others:
+                        continue
+                    fields = ", ".join(dict.fromkeys(f"`{r.path}`" for _, r in others))
+                    yield self.diagnostic(ref.span, (
+                        f"`{step.id}` takes the whole output of `{ref.target}`, while `{others[0][0].id}` calls the "
+                        f"same component `{step.component}` with only {fields} of it; pass the fields it needs"))
+
+
+@register
+class OverGranularSteps(Rule):
+    """
+    ## What it does
+    Finds several extraction-only steps (component in `extractors`, by default
+    the guide's `/extract` and `/builtin/extract`; input exactly `data` and a
+    literal `path`) that read fields of one source (`min-steps`, default 2).
+
+    ## Why is this bad?
+    Each step is scheduled, run and its result stored, only to do what a
+    reference's `path` does while it is resolved.
+
+    ## Example
+    ```yaml
+    steps:
+      - id: get_field_1
+        component: /extract
+        input:
+          data: { $step: load_data }
+          path: "field1"
+      - id: get_field_2
+        component: /extract
+        input:
+          data: { $step: load_data }
+          path: "field2"
+    ```
+
+    ## Fix
+    Every reference to an extraction step becomes a reference to its source
+    with the path (`{ $step: get_field_1 }` → `{ $step: load_data, path: "field1" }`,
+    a further `path` appended), and the step is deleted. Safe: `/extract`
+    resolves its `path` as a reference does (a missing field fails in both).
+    Not offered for a step with `onError`, `skipIf`, `mustExecute` or
+    `metadata`, a source reference with `onSkip`, or a reference to the step
+    that cannot be rewritten exactly.
+    """
+
+    code = "SF303"
+    name = "over-granular-steps"
+    severity = Severity.WARNING
+    fix = A.SAFE
+    default_options = {"extractors": ["/extract", "/builtin/extract"], "min-steps": 2}
+
+    def check(self, ctx: LintContext):
+        opts = ctx.options(self)
+        for flow in ctx.flows:
+            groups: dict[tuple, list[tuple[Step, Ref, str]]] = defaultdict(list)
+            for step in flow.steps:
+                found = _extraction(step, opts["extractors"])
+                if found is not None:
+                    data, path = found
+                    groups[(data.kind, data.target, _join(data.path, None))].append((step, data, path))
+            flagged = [m for members in groups.values() if len(members) >= opts["min-steps"] for m in members]
+            steps = sequence_value(flow.node, "steps")
+            room = steps is not None and len(steps.value) > len(flagged)
+            for step, data, path in flagged:
+                source = f"`{data.target}`" if data.kind is RefKind.STEP else "the flow input"
+                fix = self._fix(ctx, flow, steps, step, data, path) if room else None
+                yield self.diagnostic(step.id_span or step.span, f"`{step.id}` only extracts `{path}` from {source}; "
+                                      f"reference it with `path` instead of a step", fix)
+
+    def _fix(self, ctx: LintContext, flow: Flow, steps, step: Step, data: Ref, path: str):
+        if any(f.name not in ("id", "component", "input") for f in step.fields) or data.on_skip or data.extra:
+            return None
+        edits: list[Edit] = []
+        refs = [r for s in flow.steps for r in s.refs()] + flow.output_refs()
+        for ref in refs:
+            if ref.kind is not RefKind.STEP or ref.target != step.id:
+                continue
+            if ref.extra or (ref.problem and ref.form is RefForm.CURRENT):
+                return None
+            full = _join(_join(data.path, path), ref.path)
+            if data.kind is RefKind.INPUT:
+                parts = [f"$input: {json.dumps(full or '$')}"]
+            else:
+                parts = [f"$step: {yaml_str(data.target)}"] + ([f"path: {json.dumps(full)}"] if full else [])
+            if ref.on_skip is not None:
+                skip = ctx.source.text[ref.on_skip.node.start_mark.index:content_end(ref.on_skip.node)[0]]
+                if "\n" in skip:
+                    return None
+                parts.append(f"onSkip: {skip}")
+            edits.append(Edit(ref.node.start_mark.index, content_end(ref.node)[0], "{ " + ", ".join(parts) + " }"))
+        delete = delete_sequence_item(ctx.source, steps, step.index)
+        if not delete or any(e.content for e in delete):
+            return None
+        return self.make_fix(f"reference the source with `path` and delete `{step.id}`", edits + delete)
+
+
+def _extraction(step: Step, extractors) -> tuple[Ref, str] | None:
+    """(source reference, path) of an extraction-only step."""
+    if not step.id or not _matches(step.component, extractors) or not isinstance(step.input, Obj):
+        return None
+    if sorted(f.name for f in step.input.fields) != ["data", "path"]:
+        return None
+    data, path = step.input.get("data"), step.input.get("path")
+    if not isinstance(data, Ref) or data.problem or data.kind is RefKind.VARIABLE:
+        return None
+    if data.kind is RefKind.STEP and (not data.target or data.target == step.id):
+        return None
+    if not isinstance(path, Scalar) or not isinstance(path.value, str) or not path.value:
+        return None
+    return data, path.value
+
+
+_INDEX = re.compile(r"^\$?\.?(?P<prefix>[^\[]*)\[(?P<index>\d+)\]")
+
+
+@register
+class PerItemSteps(Rule):
+    """
+    ## What it does
+    Finds the same component applied to `items[0]`, `items[1]`, … of one
+    source in separate steps (`min-items` distinct indices, default 2). This
+    includes the guide's hand-written fan-out over `$input` items.
+
+    ## Why is this bad?
+    One step per item costs a scheduling round, a component call and a stored
+    result each, and hard-codes the number of items: a fourth item is silently
+    dropped, a missing one fails the flow. A batch component, or
+    `/builtin/map` over the list, handles any count with the same parallelism.
+
+    ## Example
+    ```yaml
+    steps:
+      - id: process_item_1
+        component: /item/process
+        input:
+          item: { $input: "items[0]" }
+      - id: process_item_2
+        component: /item/process
+        input:
+          item: { $input: "items[1]" }
+    ```
+
+    ## Fix
+    Use a batch component (`items: { $input: items }`) or `/builtin/map` with
+    the per-item flow; no automatic fix.
+    """
+
+    code = "SF304"
+    name = "per-item-steps"
+    severity = Severity.INFO
+    default_options = {"min-items": 2}
+
+    def check(self, ctx: LintContext):
+        minimum = ctx.options(self)["min-items"]
+        for flow in ctx.flows:
+            groups: dict[tuple, dict[str, tuple[Step, Ref, int]]] = defaultdict(dict)
+            for step in flow.steps:
+                if not step.id or not step.component:
+                    continue
+                for ref in iter_refs(step.input):
+                    match = _INDEX.match(ref.path or "") if ref.kind is not RefKind.VARIABLE else None
+                    if match:
+                        key = (step.component, ref.kind, ref.target, match["prefix"])
+                        groups[key].setdefault(step.id, (step, ref, int(match["index"])))
+            for (component, kind, target, prefix), members in groups.items():
+                if len(members) < minimum or len({m[2] for m in members.values()}) < minimum:
+                    continue
+                step, ref, _ = next(iter(members.values()))
+                source = f"`{target}`" if kind is RefKind.STEP else "the flow input"
+                items = f"`{prefix}[…]`" if prefix else "items"
+                yield self.diagnostic(ref.span, (
+                    f"{len(members)} steps ({_names(m[0] for m in members.values())}) apply `{component}` to "
+                    f"single {items} of {source}; use a batch component or `/builtin/map`"))
