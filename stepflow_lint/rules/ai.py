@@ -1,0 +1,407 @@
+"""AI-call rules: repeated calls, unbounded output, verbose prompts, late validation."""
+
+from __future__ import annotations
+
+import fnmatch
+
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from ..diagnostics import Applicability, Edit, Severity, Span
+from ..edits import delete_sequence_item
+from ..model import RefKind
+from ..model.expressions import Arr, Coalesce, Conditional, Literal, Obj, Ref, Scalar, walk_values
+from ..parse import scalar_value
+from .base import LintContext, Rule, register
+
+AI_COMPONENTS = ["/builtin/openai", "/openai", "*/openai*", "*/anthropic*", "*/claude*", "*/llm*", "*/llms/*",
+                 "*/chat_completion*", "*/chatgpt*", "*/chat_model*", "*/gpt*", "*/gemini*", "*/ollama*",
+                 "*/bedrock*", "*/mistral*", "*/cohere*", "*/completion*", "*/generate_text*"]
+LIMIT_FIELDS = ["max_tokens", "max_completion_tokens", "max_output_tokens", "maxTokens", "maxOutputTokens",
+                "num_predict", "max_new_tokens", "max_length", "maxLength"]
+
+
+def matches(component: str | None, patterns) -> bool:
+    return bool(component) and any(fnmatch.fnmatchcase(component, p) for p in patterns)
+
+
+def _ai_patterns(ctx: LintContext, rule: Rule) -> list[str]:
+    opts = ctx.options(rule)
+    return list(opts.get("ai-components", AI_COMPONENTS)) + list(opts.get("extend-ai-components", []))
+
+
+@register
+class DuplicateStep(Rule):
+    """
+    ## What it does
+    Reports a step that calls the same component as an earlier step with the
+    same input, once `skipIf` and `onError` agree too. Inputs are compared as
+    values (key order, quoting, flow or block style and `$.a` vs `a` paths do
+    not matter), not as text. Steps with `mustExecute: true` are left alone:
+    a repeated side effect may be intended.
+
+    ## Why is this bad?
+    The component runs twice for one result. For an AI call that is twice the
+    latency budget and twice the tokens — the guide's advice is to compute
+    once and reuse (cache) the result.
+
+    ## Example
+    ```yaml
+    steps:
+      - id: summary
+        component: /builtin/openai
+        input: { messages: { $step: prompt }, max_tokens: 200 }
+      - id: summary_again
+        component: /builtin/openai
+        input: { max_tokens: 200, messages: { $step: prompt } }
+    ```
+
+    ## Fix
+    Delete the repeated step and point its references at the first one
+    (unsafe: a non-deterministic component, e.g. an AI call with a non-zero
+    temperature, gave two different answers before).
+    """
+
+    code = "SF401"
+    name = "duplicate-step"
+    severity = Severity.WARNING
+    fix = Applicability.UNSAFE
+
+    def check(self, ctx: LintContext):
+        for flow in ctx.flows:
+            graph = ctx.graph(flow)
+            seen: dict[tuple, object] = {}
+            for step in flow.steps:
+                if step.id is None or graph.steps.get(step.id) is not step or not step.component \
+                        or step.must_execute:
+                    continue
+                key = (step.component, input_key(step))
+                first = seen.setdefault(key, step)
+                if first is step:
+                    continue
+                message = (f"`{step.id}` calls `{step.component}` with the same input as `{first.id}` "
+                           f"(line {first.id_span.line + 1}): the call runs twice for one result; reuse `{first.id}`")
+                yield self.diagnostic(step.id_span, message, fix=self._fix(ctx, flow, graph, step, first))
+
+    def _fix(self, ctx, flow, graph, dup, first):
+        if not graph.is_acyclic or flow.steps_span is None:
+            return None
+        steps_node = _steps_node(flow)
+        if steps_node is None:
+            return None
+        position = next((i for i, node in enumerate(steps_node.value) if node is dup.node), None)
+        if position is None:
+            return None
+        edits = delete_sequence_item(ctx.source, steps_node, position)
+        removed = edits[0]
+        refs = [ref for other in flow.steps if other is not dup for ref in other.refs()]
+        refs += flow.output_refs()
+        for ref in refs:
+            if ref.kind is RefKind.STEP and ref.target == dup.id:
+                span = ref.target_span
+                if span is None or span.start == span.end:
+                    return None
+                if removed.start <= span.start < removed.end:
+                    continue
+                text = ctx.source.text[span.start:span.end]
+                quote = text[0] if text[:1] in "'\"" else ""
+                edits.append(Edit(span.start, span.end, f"{quote}{first.id}{quote}"))
+        return self.make_fix(f"Delete `{dup.id}` and use `{first.id}`", edits)
+
+
+def _steps_node(flow):
+    for key, value in flow.node.value:
+        if isinstance(key, ScalarNode) and key.value == "steps" and isinstance(value, SequenceNode):
+            return value
+    return None
+
+
+@register
+class UnboundedAiOutput(Rule):
+    """
+    ## What it does
+    Reports a call to an AI component (matched by `ai-components` glob
+    patterns, or any component whose known input schema accepts
+    `max_tokens`) whose input sets no output limit (`max_tokens` or an alias
+    in `limit-fields`, at any depth of the input).
+
+    ## Why is this bad?
+    Without a limit the model decides how long to talk: latency and cost grow
+    with every token, and a runaway answer can blow the step's time budget.
+
+    ## Example
+    ```yaml
+    - id: answer
+      component: /builtin/openai
+      input:
+        messages: { $step: create_messages }
+    ```
+
+    ## Fix
+    ```yaml
+    - id: answer
+      component: /builtin/openai
+      input:
+        messages: { $step: create_messages }
+        max_tokens: 150
+    ```
+    Silent when the whole input comes from a reference, when a settings field
+    (`config`, `options`, `parameters`, …) is a reference that may carry the
+    limit, and when the component's known closed schema has no limit field.
+    """
+
+    code = "SF402"
+    name = "unbounded-ai-output"
+    severity = Severity.INFO
+    default_options = {"ai-components": AI_COMPONENTS, "extend-ai-components": [], "limit-fields": LIMIT_FIELDS,
+                       "settings-fields": ["config", "options", "parameters", "params", "settings",
+                                           "model_kwargs", "generation_config", "llm_config"]}
+
+    def check(self, ctx: LintContext):
+        opts = ctx.options(self)
+        limits = set(opts["limit-fields"])
+        settings = set(opts["settings-fields"])
+        patterns = _ai_patterns(ctx, self)
+        for flow in ctx.flows:
+            for step in flow.steps:
+                info = ctx.catalog.lookup(step.component) if ctx.catalog is not None and step.component else None
+                declared = set(((info.input_schema or {}).get("properties") or {})) if info else set()
+                accepted = info.accepted_fields if info else None
+                if not (matches(step.component, patterns) or declared & limits):
+                    continue
+                if accepted is not None and not accepted & limits:
+                    continue  # the component cannot be bounded from here
+                if not isinstance(step.input, Obj) or step.component_span is None:
+                    continue
+                if _has_field(step.input, limits) or any(
+                        f.name in settings and not isinstance(f.value, (Obj, Scalar, Arr))
+                        for f in step.input.fields):
+                    continue
+                yield self.diagnostic(step.component_span,
+                                      f"AI call `{step.id}` sets no `max_tokens`: the answer's length, "
+                                      "latency and cost are unbounded")
+
+
+def _has_field(value, names: set[str]) -> bool:
+    for item in walk_values(value):
+        if isinstance(item, Obj) and any(f.name in names for f in item.fields):
+            return True
+        if isinstance(item, Literal) and isinstance(item.inner, MappingNode) and _node_has_key(item.inner, names):
+            return True
+    return False
+
+
+def _node_has_key(node, names) -> bool:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, MappingNode):
+            for key, value in current.value:
+                if isinstance(key, ScalarNode) and key.value in names:
+                    return True
+                stack.append(value)
+        elif isinstance(current, SequenceNode):
+            stack.extend(current.value)
+    return False
+
+
+# -- comparing inputs as values -------------------------------------------------
+
+def _path(path: str | None) -> str | None:
+    if path in (None, "", "$"):
+        return None
+    return path[2:] if path.startswith("$.") else path
+
+
+def _canonical_node(node):
+    if isinstance(node, ScalarNode):
+        return ("s", scalar_value(node))
+    if isinstance(node, SequenceNode):
+        return ("a", tuple(_canonical_node(i) for i in node.value))
+    if isinstance(node, MappingNode):
+        return ("o", tuple(sorted((str(_canonical_node(k)), _canonical_node(v)) for k, v in node.value)))
+    return ("?",)
+
+
+def canonical(value):
+    """A hashable form of a value expression: equal when the engine sees the same value."""
+    if value is None:
+        return None
+    kind = type(value)
+    if kind is Scalar:
+        return ("s", value.value)
+    if kind is Obj:
+        return ("o", tuple(sorted((f.name, canonical(f.value)) for f in value.fields)))
+    if kind is Arr:
+        return ("a", tuple(canonical(i) for i in value.items))
+    if kind is Ref:
+        return ("r", value.kind.value, value.target, _path(value.path), canonical(value.on_skip),
+                canonical(value.default))
+    if kind is Literal:
+        return ("l", _canonical_node(value.inner))
+    if kind is Coalesce:
+        return ("c", tuple(canonical(i) for i in value.items))
+    if kind is Conditional:
+        return ("if", canonical(value.condition), canonical(value.then), canonical(value.otherwise))
+    return ("?", id(value))
+
+
+def input_key(step) -> tuple:
+    on_error = step.on_error
+    error = (on_error.action, canonical(on_error.default_value)) if on_error is not None else None
+    metadata = next((v for k, v in step.node.value if isinstance(k, ScalarNode) and k.value == "metadata"), None)
+    # Step metadata reaches the component too (the SDKs expose it): different metadata, different call.
+    return canonical(step.input), canonical(step.skip_if), error, _canonical_node(metadata) if metadata else None
+
+
+@register
+class VerbosePrompt(Rule):
+    """
+    ## What it does
+    Reports a literal system prompt longer than `max-chars` (default 1000
+    characters): the `content` of a `role: system` message in a message list,
+    or a `system` / `system_prompt` / `system_instructions` field
+    (`prompt-fields`), in any step's input, `$literal` blocks included.
+
+    ## Why is this bad?
+    The system prompt is sent, tokenized and paid for on every call. The
+    guide asks for "concise, optimized prompts": long instructions add latency
+    and cost to each call and are rarely all needed.
+
+    ## Example
+    ```yaml
+    messages:
+      - role: system
+        content: "You are a helpful assistant. … (2,000 characters)"
+    ```
+
+    ## Fix
+    Shorten the prompt to what the task needs ("Answer briefly and
+    directly."); move reference material into the user message only when it
+    is needed, or raise `max-chars` for this project.
+    """
+
+    code = "SF403"
+    name = "verbose-prompt"
+    severity = Severity.INFO
+    default_options = {"max-chars": 1000,
+                       "prompt-fields": ["system", "system_prompt", "system_instructions", "systemPrompt",
+                                         "system_message", "systemInstructions"]}
+
+    def check(self, ctx: LintContext):
+        opts = ctx.options(self)
+        limit = int(opts["max-chars"])
+        fields = set(opts["prompt-fields"])
+        for flow in ctx.flows:
+            for step in flow.steps:
+                if step.input is None:
+                    continue
+                for node, where in _system_prompts(step.input.node, fields):
+                    text = scalar_value(node)
+                    if isinstance(text, str) and len(text) > limit:
+                        yield self.diagnostic(Span.of(node), f"{where} of `{step.id}` is {len(text):,} characters "
+                                              f"(limit {limit:,}): it is sent with every call")
+
+
+def _system_prompts(root, fields: set[str]):
+    """(scalar node, description) of each literal system prompt under ``root`` (not inside subflows)."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, SequenceNode):
+            stack.extend(reversed(node.value))
+            continue
+        if not isinstance(node, MappingNode):
+            continue
+        pairs = {k.value: v for k, v in node.value if isinstance(k, ScalarNode)}
+        if isinstance(pairs.get("steps"), SequenceNode) and node is not root:
+            continue  # a subflow: linted as a flow of its own
+        role = pairs.get("role")
+        if isinstance(role, ScalarNode) and role.value == "system" and isinstance(pairs.get("content"), ScalarNode):
+            yield pairs["content"], "system message"
+        for key, value in node.value:
+            if isinstance(key, ScalarNode) and key.value in fields and isinstance(value, ScalarNode):
+                yield value, f"`{key.value}`"
+            elif not (isinstance(key, ScalarNode) and key.value == "content" and value is pairs.get("content")
+                      and isinstance(role, ScalarNode) and role.value == "system"):
+                stack.append(value)
+
+
+@register
+class LateValidation(Rule):
+    """
+    ## What it does
+    In a flow that has a validation step — a step whose id or component
+    matches `validation-steps` / `validation-components` (`*valid*`,
+    `*verify*`, …) and that reads the workflow input — reports an expensive
+    step (an AI call, or a component matching `expensive-components`) that
+    reads the workflow input directly but does not wait for any validation
+    step (neither through its input nor its `skipIf`).
+
+    ## Why is this bad?
+    The expensive step starts at once, in parallel with the validation: on
+    invalid input the flow still pays for the AI call or heavy processing
+    before failing. The guide: "validate inputs early to avoid expensive
+    processing on invalid data".
+
+    ## Example
+    ```yaml
+    steps:
+      - id: validate_input
+        component: /validation/fast_check
+        input: { data: { $input: "$" } }
+      - id: expensive_processing
+        component: /builtin/openai
+        input: { messages: { $input: messages }, max_tokens: 100 }
+    ```
+
+    ## Fix
+    Take the data from the validation step (`{ $step: validate_input }`), or
+    make the step wait for it, e.g. `skipIf: { $step: validate_input, path:
+    invalid }`. Silent when the validation step itself waits for the
+    expensive step (it validates that step's output).
+    """
+
+    code = "SF404"
+    name = "late-validation"
+    severity = Severity.WARNING
+    default_options = {"validation-steps": ["*valid*", "*verify*", "*verif*", "*sanitiz*", "*check_input*"],
+                       "validation-components": ["*/valid*", "*/validat*", "*/verify*", "*/schema_check*",
+                                                 "*/check_input*"],
+                       "ai-components": AI_COMPONENTS, "extend-ai-components": [], "expensive-components": []}
+
+    def check(self, ctx: LintContext):
+        import networkx as nx
+
+        opts = ctx.options(self)
+        expensive = _ai_patterns(ctx, self) + list(opts["expensive-components"])
+        for flow in ctx.flows:
+            graph = ctx.graph(flow)
+            if not graph.is_acyclic:
+                continue
+            steps = list(graph.steps.values())
+            validators = [s for s in steps if self._is_validator(s, opts) and _input_refs(s)]
+            if not validators:
+                continue
+            for step in steps:
+                if step in validators or self._is_validator(step, opts) or not matches(step.component, expensive):
+                    continue
+                reads = _input_refs(step)
+                if not reads:
+                    continue
+                ancestors = nx.ancestors(graph.dag, step.id)
+                later = nx.descendants(graph.dag, step.id)
+                pending = [v for v in validators if v.id not in later]  # others check this step's output
+                if not pending or any(v.id in ancestors for v in pending):
+                    continue
+                names = ", ".join(f"`{v.id}`" for v in pending)
+                yield self.diagnostic(reads[0].span, f"`{step.id}` ({step.component}) reads the workflow input "
+                                      f"directly and starts before {names} has validated it")
+
+    @staticmethod
+    def _is_validator(step, opts) -> bool:
+        return (bool(step.id) and any(fnmatch.fnmatchcase(step.id.lower(), p) for p in opts["validation-steps"])) \
+            or matches((step.component or "").lower(), opts["validation-components"])
+
+
+def _input_refs(step) -> list[Ref]:
+    return [ref for ref in step.refs() if ref.kind is RefKind.INPUT]
