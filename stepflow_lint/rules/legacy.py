@@ -336,8 +336,10 @@ class LegacySyntax(Rule):
                 if schema_fix is None:
                     plan = _move_schemas(source, root)
                     schema_fix = _fix_or_none(self, "move under `schemas.properties`", plan) or False
+                note = "" if schema_fix else (" (`schemas` is already present: merge them by hand)"
+                                              if has_key(root, "schemas") else " (no automatic fix for this layout)")
                 yield self.diagnostic(span, f"legacy key `{name}`: the current format keeps it as "
-                                      f"`{LEGACY_ROOT_KEYS[name]}`", schema_fix or None)
+                                      f"`{LEGACY_ROOT_KEYS[name]}`{note}", schema_fix or None)
             elif name == "test_cases":
                 plan = None if has_key(root, "test") else nest_entries(
                     source, root, {"test_cases": "cases"}, [(0, "test:")], 1)
