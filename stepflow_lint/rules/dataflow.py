@@ -317,7 +317,11 @@ class OverGranularSteps(Rule):
                 if "\n" in skip:
                     return None
                 parts.append(f"onSkip: {skip}")
-            edits.append(Edit(ref.node.start_mark.index, content_end(ref.node)[0], "{ " + ", ".join(parts) + " }"))
+            if getattr(ref.node, "flow_style", True):
+                content = "{ " + ", ".join(parts) + " }"
+            else:   # keep block style: one key per line at the reference's column
+                content = (ctx.source.newline + " " * ref.node.start_mark.column).join(parts)
+            edits.append(Edit(ref.node.start_mark.index, content_end(ref.node)[0], content))
         delete = delete_sequence_item(ctx.source, steps, step.index)
         if not delete or any(e.content for e in delete):
             return None
