@@ -335,7 +335,7 @@ def _extraction(step: Step, extractors) -> tuple[Ref, str] | None:
     if sorted(f.name for f in step.input.fields) != ["data", "path"]:
         return None
     data, path = step.input.get("data"), step.input.get("path")
-    if not isinstance(data, Ref) or data.problem or data.kind is RefKind.VARIABLE:
+    if not isinstance(data, Ref) or (data.problem and data.form is RefForm.CURRENT) or data.kind is RefKind.VARIABLE:
         return None
     if data.kind is RefKind.STEP and (not data.target or data.target == step.id):
         return None
