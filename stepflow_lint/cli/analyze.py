@@ -76,6 +76,10 @@ def analyze_command(flows: tuple[Path, ...], fmt: str, config_path: Path | None,
             if fmt == "text" and exc.cycles:
                 _print_cycles(exc.cycles)
             continue
+        except Exception as exc:  # noqa: BLE001 - one bad file must not hide the others
+            error(f"{path}: internal error: {type(exc).__name__}: {exc} (please report this)")
+            results.append({"path": str(path), "error": f"internal error: {exc}"})
+            continue
         if fmt == "text" and len(results) > 0:
             click.echo()
         results.append(analysis.to_dict())
