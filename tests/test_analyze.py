@@ -290,3 +290,19 @@ def test_one_bad_file_does_not_hide_the_others():
     assert result.exit_code == 2
     data = json.loads(result.stdout)
     assert data[0]["critical_path"] == ["stage_1", "stage_2", "stage_3"] and "error" in data[1]
+
+
+def test_config_latency_table(tmp_path):
+    config = tmp_path / "stepflow-lint.toml"
+    config.write_text('[rules.SF201]\nlatency-ms = { "/ai/*" = 2000 }\ndefault-latency-ms = 50\n', encoding="utf-8")
+    data = run_json("--config", str(config), str(FIXTURES / "unused_step.yaml"))
+    assert data["unit"] == "ms"
+    assert data["critical_path"] == ["load", "summarize"] and data["critical_path_length"] == 2050
+    assert data["peak_concurrency"] == 2 and data["work"] == 2100
+
+
+def test_bad_latency_config_exits_2(tmp_path):
+    config = tmp_path / "stepflow-lint.toml"
+    config.write_text('[rules.SF201]\nlatency-ms = { "/ai/*" = "slow" }\n', encoding="utf-8")
+    result = run("--config", str(config), str(FIXTURES / "chain.yaml"))
+    assert result.exit_code == 2 and "milliseconds" in result.stderr
