@@ -4,8 +4,8 @@ Everything here is computed over the steps a lazy engine executes (those the
 ``output`` or a ``mustExecute`` step reaches); steps it never runs are listed
 apart. Figures (see ``docs/analyze.md``):
 
-* ``waves``: topological generations; wave *k* holds the steps whose longest
-  chain of references from a step with no step references has *k* links.
+* ``waves``: topological generations; wave *k* (from 1) holds the steps whose
+  longest chain of references back to a step referencing no step has *k − 1* links.
 * ``critical_path``: the longest chain of waits; its ``critical_path_length``
   counts steps, or sums milliseconds when latency hints are configured
   (``[rules.SF201] latency-ms = {"/ai/*" = 2000}``, as SF201 reads them).
