@@ -1,0 +1,273 @@
+"""Stepflow field paths: parsing, formatting and lookup.
+
+A path selects part of a value (a step's output or the flow input):
+
+* ``""`` or ``"$"`` — the whole value;
+* a field name or a dotted path: ``name``, ``profile.name``, ``items[0]``,
+  ``items[0].sku``, ``[0]``;
+* a JSONPath beginning with ``$``: ``$.profile.name``, ``$['odd key']``,
+  ``$.items[0]``, ``$.items[*]``, ``$.*``.
+
+Indexes are non-negative integers; bracketed names are quoted with ``'`` or
+``"``; ``*`` is a wildcard. Recursive descent (``..``), filters and slices
+are not part of Stepflow's path syntax (the engine reads ``$..x`` as
+``$.x``), so they are rejected, as are empty names (``a..b``, ``a.``) and
+whitespace around the path.
+
+This module knows nothing of YAML or of the flow model: the linter, the
+component catalog and the executor share it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+FIELD = "field"
+INDEX = "index"
+WILDCARD = "wildcard"
+
+
+class PathError(ValueError):
+    """A malformed path; ``offset`` is the index in the path text where it goes wrong."""
+
+    def __init__(self, message: str, offset: int):
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    kind: str                   # FIELD, INDEX or WILDCARD
+    value: str | int | None     # field name, index, or None for a wildcard
+    start: int                  # offsets of the segment in the path text
+    end: int
+
+    def __str__(self) -> str:
+        if self.kind == INDEX:
+            return f"[{self.value}]"
+        if self.kind == WILDCARD:
+            return "[*]"
+        return str(self.value)
+
+
+@dataclass(frozen=True, slots=True)
+class Path:
+    text: str
+    segments: tuple[Segment, ...]
+    jsonpath: bool              # written with a leading `$`
+
+    @property
+    def whole(self) -> bool:
+        return not self.segments
+
+    def dotted(self, upto: int | None = None) -> str:
+        """The path (or its first ``upto`` segments) in dotted form: ``items[0].name``."""
+        return format_path(self.segments[:upto] if upto is not None else self.segments)
+
+
+def format_path(segments) -> str:
+    parts: list[str] = []
+    for seg in segments:
+        if seg.kind == FIELD:
+            name = str(seg.value)
+            simple = name and not any(c in ".[]'\"" or c.isspace() for c in name) and name != "*"
+            if simple:
+                parts.append(("." if parts else "") + name)
+            else:
+                parts.append("[" + repr(name) + "]")
+        else:
+            parts.append(str(seg))
+    return "".join(parts)
+
+
+def parse_path(text: str) -> Path:
+    """Parse a Stepflow path, or raise :class:`PathError` saying where and why."""
+    if not isinstance(text, str):
+        raise PathError(f"a path must be a string, found {type(text).__name__}", 0)
+    if text in ("", "$"):
+        return Path(text, (), text == "$")
+    if text != text.strip():
+        where = 0 if text[0].isspace() else len(text.rstrip())
+        raise PathError("the path has leading or trailing whitespace", where)
+    jsonpath = text.startswith("$")
+    segments: list[Segment] = []
+    pos = 1 if jsonpath else 0
+    if jsonpath and text[1] not in ".[":
+        raise PathError(f"`{text[1]}` after `$`: a JSONPath continues with `.` or `[` (`$.{text[1:]}`)", 1)
+    if not jsonpath:
+        if text[0] == ".":
+            raise PathError(f"the path starts with `.`: write `{text[1:]}` or `${text}`", 0)
+        if text[0] != "[":
+            pos = _name(text, 0, segments)
+    while pos < len(text):
+        char = text[pos]
+        if char == ".":
+            if pos + 1 >= len(text):
+                raise PathError("the path ends with `.`: a field name is missing", pos)
+            if text[pos + 1] == ".":
+                raise PathError("empty field name in `..` (recursive descent is not supported)", pos)
+            if text[pos + 1] == "*":
+                segments.append(Segment(WILDCARD, None, pos + 1, pos + 2))
+                pos += 2
+            elif text[pos + 1] == "[":
+                raise PathError("`.[` : write `[…]` directly after the field name", pos)
+            else:
+                pos = _name(text, pos + 1, segments)
+        elif char == "[":
+            pos = _bracket(text, pos, segments)
+        else:
+            raise PathError(f"unexpected `{char}`: expected `.` or `[` here", pos)
+    return Path(text, tuple(segments), jsonpath)
+
+
+def try_parse_path(text: str) -> Path | None:
+    try:
+        return parse_path(text)
+    except PathError:
+        return None
+
+
+def _name(text: str, pos: int, segments: list[Segment]) -> int:
+    end = pos
+    while end < len(text) and text[end] not in ".[]":
+        end += 1
+    if end < len(text) and text[end] == "]":
+        raise PathError("`]` without a matching `[`", end)
+    name = text[pos:end]
+    if not name:
+        raise PathError("empty field name", pos)
+    if name == "*":
+        segments.append(Segment(WILDCARD, None, pos, end))
+    else:
+        segments.append(Segment(FIELD, name, pos, end))
+    return end
+
+
+def _bracket(text: str, pos: int, segments: list[Segment]) -> int:
+    close = pos + 1
+    quote = None
+    while close < len(text):
+        char = text[close]
+        if quote:
+            if char == "\\":
+                close += 1
+            elif char == quote:
+                quote = None
+        elif char in "'\"":
+            quote = char
+        elif char == "]":
+            break
+        close += 1
+    if close >= len(text):
+        raise PathError("`[` is never closed with `]`", pos)
+    inner = text[pos + 1:close].strip()
+    if inner.isdigit():
+        segments.append(Segment(INDEX, int(inner), pos, close + 1))
+    elif inner == "*":
+        segments.append(Segment(WILDCARD, None, pos, close + 1))
+    elif len(inner) >= 2 and inner[0] in "'\"" and inner[-1] == inner[0]:
+        name = inner[1:-1].replace("\\" + inner[0], inner[0]).replace("\\\\", "\\")
+        segments.append(Segment(FIELD, name, pos, close + 1))
+    elif inner.startswith("-") and inner[1:].isdigit():
+        raise PathError(f"invalid index `{inner}`: indexes are non-negative integers", pos + 1)
+    elif ":" in inner or inner.startswith("?"):
+        raise PathError(f"`[{inner}]`: slices and filters are not supported in Stepflow paths", pos + 1)
+    elif not inner:
+        raise PathError("empty `[]`: expected an index or a quoted field name", pos)
+    else:
+        hint = f"; for a field write `['{inner}']` or `.{inner}`" if inner.isidentifier() else ""
+        raise PathError(f"invalid index `{inner}`: expected a number or a quoted field name{hint}", pos + 1)
+    return close + 1
+
+
+MISSING: Any = object()
+"""Returned by :func:`lookup` when the path selects nothing."""
+
+
+def lookup(value: Any, path: Path | str) -> Any:
+    """The part of ``value`` that ``path`` selects, or :data:`MISSING`.
+
+    A wildcard selects every element (or every field value) as a list; later
+    segments apply to each element and elements where they select nothing
+    are left out.
+    """
+    parsed = parse_path(path) if isinstance(path, str) else path
+    return _lookup(value, parsed.segments)
+
+
+def _lookup(value: Any, segments) -> Any:
+    for index, seg in enumerate(segments):
+        if seg.kind == FIELD:
+            if not isinstance(value, dict) or seg.value not in value:
+                return MISSING
+            value = value[seg.value]
+        elif seg.kind == INDEX:
+            if not isinstance(value, list) or seg.value >= len(value):
+                return MISSING
+            value = value[seg.value]
+        else:
+            items = list(value.values()) if isinstance(value, dict) else value if isinstance(value, list) else None
+            if items is None:
+                return MISSING
+            rest = segments[index + 1:]
+            picked = (_lookup(item, rest) for item in items)
+            return [item for item in picked if item is not MISSING]
+    return value
+
+
+def unknown_field(schema: Any, path: Path, root: Any = None) -> tuple[int, list[str]] | None:
+    """Where ``path`` leaves a closed JSON Schema: ``(segment index, declared names)``, else None.
+
+    Only a field segment can be unknown, and only under an object schema that
+    lists ``properties`` and is closed (``additionalProperties`` absent or
+    false, no ``patternProperties``, no combinators). Local ``$ref``s resolve
+    against ``root``; anything the walk cannot be sure of (wildcards, open or
+    unresolvable schemas, non-object schemas) ends it with None.
+    """
+    current = _resolve(schema, root)
+    for index, seg in enumerate(path.segments):
+        if not isinstance(current, dict):
+            return None
+        if seg.kind == INDEX:
+            items = current.get("items")
+            if isinstance(items, dict):
+                current = _resolve(items, root)
+                continue
+            prefix = current.get("prefixItems")
+            if isinstance(prefix, list) and seg.value < len(prefix):
+                current = _resolve(prefix[seg.value], root)
+                continue
+            return None
+        if seg.kind != FIELD:
+            return None
+        properties = current.get("properties")
+        if not isinstance(properties, dict):
+            return None
+        if seg.value in properties:
+            current = _resolve(properties[seg.value], root)
+            continue
+        if any(key in current for key in ("patternProperties", "allOf", "anyOf", "oneOf", "$ref", "if",
+                                          "unevaluatedProperties", "dependentSchemas")):
+            return None
+        if current.get("additionalProperties", False) is not False:
+            return None
+        return index, sorted(str(name) for name in properties)
+    return None
+
+
+def _resolve(schema: Any, root: Any, depth: int = 0) -> Any:
+    """Follow a local ``#/…`` ``$ref`` (only when the schema is nothing but the ref)."""
+    while isinstance(schema, dict) and isinstance(schema.get("$ref"), str) and depth < 16:
+        ref = schema["$ref"]
+        if not ref.startswith("#/") or root is None or set(schema) - {"$ref", "description", "title"}:
+            return schema
+        target = root
+        for part in ref[2:].split("/"):
+            part = part.replace("~1", "/").replace("~0", "~")
+            if not isinstance(target, dict) or part not in target:
+                return None
+            target = target[part]
+        schema, depth = target, depth + 1
+    return schema
