@@ -1,1 +1,391 @@
 """Rules on step ids and the references between steps (SF101-SF105, SF109)."""
+
+from __future__ import annotations
+
+import difflib
+
+import networkx as nx
+from ruamel.yaml.nodes import MappingNode, ScalarNode
+
+from ..diagnostics import Applicability, Edit, Severity
+from ..edits import delete_sequence_item, sequence_value
+from ..model import Flow, Ref, RefKind, Step
+from .base import LintContext, Rule, register
+
+
+def _closest(name: str, candidates) -> str | None:
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _parents(ctx: LintContext) -> dict[int, Flow]:
+    """Subflow (by id) -> the flow whose step holds it."""
+    return {id(sub): flow for flow in ctx.flows for sub in flow.subflows}
+
+
+def _where(flow: Flow) -> str:
+    return "this flow" if flow.parent is None else f"the subflow of step `{flow.parent.id}`"
+
+
+@register
+class DuplicateStepId(Rule):
+    """
+    ## What it does
+    Reports a step whose `id` is already used by an earlier step of the same
+    flow (a `$literal` subflow has ids of its own).
+
+    ## Why is this bad?
+    A `$step` reference must name exactly one step. The engine rejects the
+    flow, and a reader cannot tell which output a reference means.
+
+    ## Example
+    ```yaml
+    steps:
+      - id: load
+        component: /data/load
+      - id: load
+        component: /data/clean
+    ```
+
+    ## Fix
+    Give the second step an id of its own and update the references that
+    meant it.
+    """
+
+    code = "SF101"
+    name = "duplicate-step-id"
+    severity = Severity.ERROR
+
+    def check(self, ctx: LintContext):
+        for flow in ctx.flows:
+            first: dict[str, Step] = {}
+            for step in flow.steps:
+                if step.id is None or step.id_span is None:
+                    continue
+                earlier = first.setdefault(step.id, step)
+                if earlier is not step:
+                    line = earlier.id_span.line + 1
+                    yield self.diagnostic(
+                        step.id_span,
+                        f"step id `{step.id}` is already used by step {earlier.index + 1} (line {line}) "
+                        f"in {_where(flow)}; `$step: {step.id}` can name only one step")
+
+
+@register
+class UndefinedReference(Rule):
+    """
+    ## What it does
+    Reports a `$step` reference (in a step's `input`, `skipIf`, `onError`
+    default or the flow's `output`) that names no step of its flow, and
+    suggests the closest existing id. Inside a `$literal` subflow, `$step`
+    names only the subflow's own steps.
+
+    ## Why is this bad?
+    The engine rejects the flow: there is no output to wait for.
+
+    ## Example
+    ```yaml
+    steps:
+      - id: load_user
+        component: /user/load
+      - id: greet
+        component: /text/greet
+        input:
+          name: { $step: lod_user, path: name }
+    ```
+
+    ## Fix
+    Correct the id (`load_user`), or add the missing step.
+    """
+
+    code = "SF102"
+    name = "undefined-reference"
+    severity = Severity.ERROR
+
+    def check(self, ctx: LintContext):
+        parents = _parents(ctx)
+        for flow in ctx.flows:
+            graph = ctx.graph(flow)
+            if flow.field("steps") is not None and flow.steps_span is None:
+                continue  # `steps` is not a list (SF002): every reference would dangle
+            for _step, ref in graph.dangling:
+                message = f"`$step: {ref.target}` names no step in {_where(flow)}"
+                outer = parents.get(id(flow))
+                suggestion = _closest(ref.target, graph.steps)
+                if outer is not None and ref.target in outer.step_by_id():
+                    message += (f"; `{ref.target}` is a step of the enclosing flow, which a subflow cannot see: "
+                                "pass its value in through the subflow's input")
+                elif suggestion:
+                    message += f"; did you mean `{suggestion}`?"
+                elif not graph.steps:
+                    message += " (it has no steps)"
+                yield self.diagnostic(ref.target_span or ref.span, message)
+
+
+@register
+class SelfReference(Rule):
+    """
+    ## What it does
+    Reports a step that references its own output in its `input`, `skipIf`
+    or `onError` default.
+
+    ## Why is this bad?
+    A step starts only when every step it references has finished, so a step
+    that waits for itself never starts; the engine rejects the flow.
+
+    ## Example
+    ```yaml
+    - id: summarize
+      component: /ai/summarize
+      input:
+        text: { $step: summarize, path: text }
+    ```
+
+    ## Fix
+    Reference the step that produces the value (often a step before it, or
+    `$input`).
+    """
+
+    code = "SF103"
+    name = "self-reference"
+    severity = Severity.ERROR
+
+    def check(self, ctx: LintContext):
+        for flow in ctx.flows:
+            graph = ctx.graph(flow)
+            for step in flow.steps:
+                if step.id is None or graph.steps.get(step.id) is not step:
+                    continue
+                for ref in step.refs():
+                    if ref.kind is RefKind.STEP and ref.target == step.id:
+                        yield self.diagnostic(ref.target_span or ref.span,
+                                              f"step `{step.id}` references its own output, so it waits for "
+                                              "itself and can never start")
+
+
+@register
+class DependencyCycle(Rule):
+    """
+    ## What it does
+    Reports steps that reference each other in a cycle (`a` needs `b`, `b`
+    needs `a`): one finding per group of steps caught in cycles, naming the
+    steps in the order they reference each other, at the first step's
+    reference to the next one.
+
+    ## Why is this bad?
+    Every step in a cycle waits for another step of the cycle, so none of
+    them can ever start; the engine rejects the flow.
+
+    ## Example
+    ```yaml
+    steps:
+      - id: draft
+        component: /ai/write
+        input: { feedback: { $step: review } }
+      - id: review
+        component: /ai/review
+        input: { text: { $step: draft } }
+    ```
+
+    ## Fix
+    Break the cycle: one of the steps must work from values available
+    earlier (`$input` or a step outside the cycle). Iteration belongs in
+    `/builtin/iterate`.
+    """
+
+    code = "SF104"
+    name = "dependency-cycle"
+    severity = Severity.ERROR
+
+    def check(self, ctx: LintContext):
+        for flow in ctx.flows:
+            graph = ctx.graph(flow)
+            if graph.is_acyclic:
+                continue
+            for group in graph.cycles():
+                order = self._cycle(graph, group)
+                first, second = order[0], order[1]
+                refs = [r for r in graph.steps[first].refs() if r.kind is RefKind.STEP and r.target == second]
+                ref = refs[0] if refs else None
+                span = (ref.target_span or ref.span) if ref is not None else graph.steps[first].id_span
+                chain = " → ".join(f"`{sid}`" for sid in order + [first])
+                extra = len(group) - len(order)
+                more = f" ({extra} more step{'s' if extra > 1 else ''} of this group also wait on the cycle)" \
+                    if extra > 0 else ""
+                yield self.diagnostic(span, f"dependency cycle: {chain}; each step references the next, so none of "
+                                            f"them can ever start{more}")
+
+    @staticmethod
+    def _cycle(graph, group: list[str]) -> list[str]:
+        """The shortest cycle through the group's first step, following references (step -> what it needs)."""
+        needs = graph.dag.subgraph(group).reverse(copy=True)
+        needs.remove_edges_from(list(nx.selfloop_edges(needs)))
+        start = group[0]
+        best: list[str] | None = None
+        for succ in sorted(needs.successors(start), key=lambda s: graph.steps[s].index):
+            try:
+                path = nx.shortest_path(needs, succ, start)
+            except nx.NetworkXNoPath:  # pragma: no cover - a strongly connected group always closes
+                continue
+            if best is None or len(path) < len(best) + 1:
+                best = [start] + path[:-1]
+        return best or group
+
+
+@register
+class UnusedStep(Rule):
+    """
+    ## What it does
+    Reports a step that a lazy engine never runs: nothing reaches it from
+    the flow's `output` (directly, or through the steps the output needs)
+    and neither it nor a step needing it has `mustExecute: true`. A step
+    used only by other unused steps is unused too; each is reported once.
+    Flows without an `output` (and `$literal` subflows without one) are not
+    checked. A `$step` inside a `$literal` is not evaluated, so it does not
+    count as a use.
+
+    ## Why is this bad?
+    Stepflow runs only the steps the output needs. The step's work, and any
+    side effect the author expected from it, silently never happens.
+
+    ## Example
+    ```yaml
+    steps:
+      - id: load
+        component: /data/load
+      - id: audit_log
+        component: /log/write
+        input: { record: { $step: load } }
+    output: { $step: load }
+    ```
+
+    ## Fix
+    Use its result in `output` (or in a step the output needs), mark it
+    `mustExecute: true` if it runs for a side effect, or delete it. The
+    unsafe fix deletes the step's list item; it is not offered when no step
+    of the flow is used (the `output` itself is then the likely mistake).
+    """
+
+    code = "SF105"
+    name = "unused-step"
+    severity = Severity.WARNING
+    fix = Applicability.UNSAFE
+
+    def check(self, ctx: LintContext):
+        for flow in ctx.flows:
+            if flow.output is None:
+                continue
+            graph = ctx.graph(flow)
+            executed = graph.executed
+            unused = [s for s in flow.steps if s.id is not None and graph.steps.get(s.id) is s
+                      and s.id not in executed]
+            fixable = len(unused) < len(graph.steps)
+            unused_ids = {s.id for s in unused}
+            for step in unused:
+                users = sorted((u for u in graph.dag.successors(step.id)), key=lambda u: graph.steps[u].index)
+                if users and all(u in unused_ids for u in users):
+                    why = f"only unused steps ({', '.join(f'`{u}`' for u in users)}) reference it"
+                else:
+                    why = "nothing reaches it from `output`"
+                message = (f"step `{step.id}` never runs: {why} and it has no `mustExecute: true`, "
+                           "so a lazy engine skips it")
+                edits = self._deletion(ctx, flow, step) if fixable else None
+                fix = self.make_fix(f"delete unused step `{step.id}`", edits) if edits else None
+                yield self.diagnostic(step.id_span or step.span, message, fix=fix)
+
+    @staticmethod
+    def _deletion(ctx: LintContext, flow: Flow, step: Step) -> list[Edit] | None:
+        sequence = sequence_value(flow.node, "steps")
+        if sequence is None or step.node not in sequence.value:
+            return None
+        return delete_sequence_item(ctx.source, sequence, sequence.value.index(step.node))
+
+
+def _declared_variables(node) -> set[str] | None:
+    """Names a variables schema declares; None when it cannot be known (open or not a schema)."""
+    if not isinstance(node, MappingNode):
+        return None
+    pairs = {k.value: v for k, v in node.value if isinstance(k, ScalarNode)}
+    schema_words = {"type", "properties", "$ref", "allOf", "anyOf", "oneOf", "additionalProperties",
+                    "patternProperties", "required", "$defs", "description", "title"}
+    if not schema_words & set(pairs):
+        return set(pairs)  # a plain mapping of variable names
+    properties = pairs.get("properties")
+    if not isinstance(properties, MappingNode):
+        return None
+    for key in ("additionalProperties", "patternProperties", "$ref", "allOf", "anyOf", "oneOf"):
+        value = pairs.get(key)
+        if value is None or (key == "additionalProperties" and isinstance(value, ScalarNode)
+                             and value.value in ("false", "False")):
+            continue
+        return None
+    return {k.value for k, _ in properties.value if isinstance(k, ScalarNode)}
+
+
+@register
+class UndefinedVariable(Rule):
+    """
+    ## What it does
+    Reports a `$variable` whose name the flow's variables schema does not
+    declare (`schemas.properties.variables.properties`, or a top-level
+    `variables` schema / mapping of names), with the closest declared name.
+    A `$literal` subflow without a variables schema of its own is checked
+    against the nearest enclosing flow's. Nothing is reported when no
+    variables schema is declared at all (variables are then supplied freely
+    at run time; the engine only notes the missing schema), or when the
+    schema is open (`additionalProperties`, `patternProperties`,
+    combinators).
+
+    ## Why is this bad?
+    A run cannot supply a value for an undeclared variable through the
+    schema, so the reference resolves to its `default` (or fails), usually
+    because of a typo.
+
+    ## Example
+    ```yaml
+    schemas:
+      type: object
+      properties:
+        variables:
+          type: object
+          properties:
+            OPENAI_API_KEY: { type: string }
+    steps:
+      - id: ask
+        component: /builtin/openai
+        input:
+          api_key: { $variable: OPENAI_KEY }
+    ```
+
+    ## Fix
+    Correct the name (`OPENAI_API_KEY`), or declare the variable in the
+    schema.
+    """
+
+    code = "SF109"
+    name = "undefined-variable"
+    severity = Severity.ERROR
+
+    def check(self, ctx: LintContext):
+        parents = _parents(ctx)
+        for flow in ctx.flows:
+            owner = flow
+            while owner.variables is None and id(owner) in parents:
+                owner = parents[id(owner)]
+            if owner.variables is None:
+                continue
+            declared = _declared_variables(owner.variables)
+            if declared is None:
+                continue
+            refs: list[Ref] = [r for step in flow.steps for r in step.refs()] + flow.output_refs()
+            for ref in refs:
+                if ref.kind is not RefKind.VARIABLE or not ref.target or ref.target in declared:
+                    continue
+                where = "the flow's variables schema" if owner is flow else "the enclosing flow's variables schema"
+                message = f"variable `{ref.target}` is not declared in {where}"
+                suggestion = _closest(ref.target, declared)
+                if suggestion:
+                    message += f"; did you mean `{suggestion}`?"
+                elif declared:
+                    message += f" (declared: {', '.join(f'`{n}`' for n in sorted(declared)[:8])})"
+                yield self.diagnostic(ref.target_span or ref.span, message)
