@@ -135,7 +135,8 @@ def ref_fix(source, ref: Ref) -> tuple[list[Edit], bool] | None:
 def _move_schemas(source, root: MappingNode):
     """`input_schema` / `output_schema` (or camelCase) moved to `schemas.properties`."""
     names = {name: LEGACY_ROOT_KEYS[name].rsplit(".", 1)[1] for name in _SCHEMA_KEYS if has_key(root, name)}
-    if has_key(root, "schemas") or len(set(names.values())) != len(names):
+    written = [k.value for k, _ in root.value if isinstance(k, ScalarNode) and k.value in names]
+    if has_key(root, "schemas") or len(set(names.values())) != len(written):
         return None
     return nest_entries(source, root, names, [(0, "schemas:"), (1, "type: object"), (1, "properties:")], 2)
 
