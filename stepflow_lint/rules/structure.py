@@ -76,6 +76,7 @@ class InvalidComponent(Rule):
                     continue
                 elif "://" in component:
                     scheme, rest = component.split("://", 1)
+                    scheme = "builtin" if scheme == "builtins" else scheme
                     message = (f"component `{component}` uses the URL form of an older dialect; "
                                f"components are paths now: `/{scheme}/{rest.strip('/')}`")
                 elif component in BUILTIN_NAMES:
