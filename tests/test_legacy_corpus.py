@@ -124,6 +124,7 @@ def test_corpus_legacy_fixes_keep_meaning(corpus):
         assert again.flow is not None and not any(d.code == "SF001" for d in again.diagnostics), path.name
         left = [d for d in again.diagnostics if d.code in CODES]
         assert not [d for d in left if d.fix is not None and d.fix.applicability.value == "safe"], path.name
+        left = [d for d in left if d.fix is None or "check it by hand" not in d.message]  # unsafe on purpose
         for d in left:  # only findings documented as having no safe fix may stay
             kind = re.sub(r"`[^`]*`", "`…`", d.message)
             unfixable[kind] = unfixable.get(kind, 0) + 1

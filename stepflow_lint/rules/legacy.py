@@ -141,6 +141,22 @@ def _move_schemas(source, root: MappingNode):
     return nest_entries(source, root, names, [(0, "schemas:"), (1, "type: object"), (1, "properties:")], 2)
 
 
+_ACTIONS = ("fail", "useDefault", "retry", *LEGACY_ERROR_ACTIONS)
+_ERROR_KEYS = ("action", "defaultValue", "maxRetries", *LEGACY_ON_ERROR_KEYS)
+
+
+def _error_caveat(node: Node) -> str | None:
+    """Why renaming `on_error` would change behaviour: the engine ignores the legacy key, and
+    an action the current format lacks (`skip`) or an unknown key would take effect."""
+    if not isinstance(node, MappingNode):
+        return "its value is not a mapping"
+    found = entry(node, "action")
+    if found and isinstance(found[1], ScalarNode) and found[1].value not in _ACTIONS:
+        return f"`action: {found[1].value}` has no current equivalent (check it by hand)"
+    unknown = [k.value for k, _ in node.value if isinstance(k, ScalarNode) and k.value not in _ERROR_KEYS]
+    return f"`{unknown[0]}` is not a current `onError` key (check it by hand)" if unknown else None
+
+
 def _fix_or_none(rule: Rule, message: str, plan):
     if plan is None:
         return None
@@ -273,7 +289,9 @@ class LegacySyntax(Rule):
     it), when a `schemas` mapping already exists, for a flow-style root, and
     for step-level `input_schema` / `output_schema` (the current format keeps
     step schemas in the flow's `schemas`, which is not a mechanical move).
-    A `$from` of any other shape is reported by SF004 without a fix.
+    A `$from` of any other shape is reported by SF004 without a fix. Renaming
+    `on_error` is unsafe when it holds an action the current format lacks
+    (`skip`) or another unknown key: the rename would switch it on.
     """
 
     code = "SF005"
@@ -297,11 +315,12 @@ class LegacySyntax(Rule):
                             yield from self._error_action(found[1], "`onSkip`")
             yield from self._root(source, flow)
             for step in flow.steps:
-                yield from self._renames(step.node, LEGACY_STEP_KEYS, "step")
+                caveat = _error_caveat(step.on_error.node) if step.on_error is not None else None
+                yield from self._renames(step.node, LEGACY_STEP_KEYS, "step", {"on_error": caveat})
                 if step.on_error is not None and isinstance(step.on_error.node, MappingNode):
                     yield from self._error_action(step.on_error.node, "`onError`")
 
-    def _renames(self, mapping: MappingNode, table: dict, where: str):
+    def _renames(self, mapping: MappingNode, table: dict, where: str, caveats: dict | None = None):
         for key, _ in mapping.value:
             if not isinstance(key, ScalarNode) or key.value not in table:
                 continue
@@ -314,6 +333,9 @@ class LegacySyntax(Rule):
             message = f"legacy {where} key `{key.value}`: the current dialect spells it `{new}`"
             if clash is not None:
                 yield self.diagnostic(Span.of(key), f"{message} (`{clash}` is already present: merge them by hand)")
+            elif caveats and caveats.get(key.value):
+                yield self.diagnostic(Span.of(key), f"{message}; {caveats[key.value]}", self.make_fix(
+                    f"rename to `{new}`", [rename_key(key, new)], Applicability.UNSAFE))
             else:
                 yield self.diagnostic(Span.of(key), message, self.make_fix(f"rename to `{new}`", [rename_key(key, new)]))
 
