@@ -47,9 +47,6 @@ LEVELS = {1: "fatal", 2: "error", 3: "warning"}
 ASSERTED_LEVELS = frozenset({1, 2})
 """Only fatal and error diagnostics must have a counterpart in stepflow-lint."""
 
-REJECTED = "rejected"
-"""Prefix of the pseudo-kinds given to a 400 "invalid flow definition" answer."""
-
 KIND_TO_CODES: dict[str, tuple[str, ...]] = {
     # kind (as the official validator names it): our code(s), any one is a counterpart.
     # Validation diagnostics (HTTP 200, with a JSON path):
