@@ -105,7 +105,9 @@ class RepeatedLargeCopy(Rule):
             for target, uses in copies.items():
                 consumers = list(dict.fromkeys(step for step, _ in uses))
                 source = by_id.get(target)
-                if len(consumers) < opts["min-consumers"] or not self._large(target, source, opts):
+                large = _matches(target, opts["large-steps"]) or (
+                    source is not None and _matches(source.component, opts["large-components"]))
+                if len(consumers) < opts["min-consumers"] or not large:
                     continue
                 store = stores.get(target)
                 advice = (f"pass the blob of `{store.id}` instead" if store else
@@ -113,11 +115,6 @@ class RepeatedLargeCopy(Rule):
                 fix = self._fix(ctx, flow, source, store, uses)
                 yield self.diagnostic(uses[0][1].span, f"the whole output of large step `{target}` is copied into "
                                       f"{len(consumers)} steps ({_names(consumers)}); {advice}", fix)
-
-    @staticmethod
-    def _large(target: str, source: Step | None, opts) -> bool:
-        return _matches(target, opts["large-steps"]) or (
-            source is not None and _matches(source.component, opts["large-components"]))
 
     def _fix(self, ctx: LintContext, flow: Flow, source: Step | None, store: Step | None, uses):
         text = ctx.source
@@ -128,9 +125,8 @@ class RepeatedLargeCopy(Rule):
             steps = sequence_value(flow.node, "steps")
             if source is None or steps is None:
                 return None
-            taken = {s.id for s in flow.steps}
             store_id = f"store_{source.id}"
-            while store_id in taken:
+            while store_id in {s.id for s in flow.steps}:
                 store_id += "_blob"
             component = next((s.component for s in flow.steps if s.component and
                               _matches(s.component, ctx.options(self)["blob-components"])), "/builtin/put_blob")
@@ -140,19 +136,17 @@ class RepeatedLargeCopy(Rule):
             if insert is None:
                 return None
             edits.append(insert)
-        for _, ref in uses:
-            repoint = _repoint(text.text, ref, store_id, "\"blob_id\"")
-            if repoint is None:
-                return None
-            edits.extend(repoint)
+        repoints = [_repoint(text.text, ref, store_id, '"blob_id"') for _, ref in uses]
+        if None in repoints:
+            return None
+        edits += [edit for repoint in repoints for edit in repoint]
         return self.make_fix(f"store `{uses[0][1].target}` once in blob `{store_id}` and pass its `blob_id`", edits)
 
 
 def _repoint(text: str, ref: Ref, target: str, path: str) -> list[Edit] | None:
     """Edits making a whole reference point at ``target`` with ``path``, leaving its spelling alone."""
-    if ref.form not in _REPOINTABLE or ref.target_span is None or ref.extra:
-        return None
-    if ref.form is RefForm.CURRENT and ref.problem:
+    if ref.form not in _REPOINTABLE or ref.target_span is None or ref.extra or (
+            ref.problem and ref.form is RefForm.CURRENT):
         return None
     edits = [Edit(ref.target_span.start, ref.target_span.end, yaml_str(target))]
     if ref.path_span is not None:   # `path: "$"` or `path: ""`: replace the value
@@ -162,9 +156,7 @@ def _repoint(text: str, ref: Ref, target: str, path: str) -> list[Edit] | None:
         close = node.end_mark.index - 1
         if text[close] != "}":
             return None
-        at = close
-        while at > 0 and text[at - 1] in " \t":
-            at -= 1
+        at = len(text[:close].rstrip(" \t"))
         if text[at - 1] in "\r\n":
             return None
         return edits + [Edit(at, at, f", path: {path}")]
@@ -186,7 +178,10 @@ class WholeObjectReference(Rule):
     selected from that output (`path: …`): the component demonstrably works on
     fields, so the whole object is more than it needs. The data input of a
     blob store (`/builtin/put_blob`), extraction steps (`/extract`) and the
-    flow's `output` are never reported.
+    flow's `output` are never reported. Neither are generic components whose
+    behaviour comes from their input (`generic-components`: UDFs, `eval`,
+    `map`, `iterate`, custom code, by default): two calls of `/python/udf` run
+    different code, so one of them taking fields proves nothing of the other.
 
     ## Why is this bad?
     The whole object is copied into the step, however large it is, and the step
@@ -212,11 +207,12 @@ class WholeObjectReference(Rule):
     code = "SF302"
     name = "whole-object-reference"
     severity = Severity.INFO
-    default_options = {"blob-components": ["*/put_blob"], "extractors": ["/extract", "/builtin/extract"]}
+    default_options = {"blob-components": ["*/put_blob"], "extractors": ["/extract", "/builtin/extract"],
+                       "generic-components": ["*udf*", "*custom_code*", "*/eval", "*/map", "*/iterate"]}
 
     def check(self, ctx: LintContext):
         opts = ctx.options(self)
-        skip = list(opts["blob-components"]) + list(opts["extractors"])
+        skip = list(opts["blob-components"]) + list(opts["extractors"]) + list(opts["generic-components"])
         for flow in ctx.flows:
             by_path: dict[tuple[str, str], list[tuple[Step, Ref]]] = defaultdict(list)
             for step in flow.steps:
@@ -335,13 +331,10 @@ def _extraction(step: Step, extractors) -> tuple[Ref, str] | None:
     if sorted(f.name for f in step.input.fields) != ["data", "path"]:
         return None
     data, path = step.input.get("data"), step.input.get("path")
-    if not isinstance(data, Ref) or (data.problem and data.form is RefForm.CURRENT) or data.kind is RefKind.VARIABLE:
+    if not isinstance(data, Ref) or (data.problem and data.form is RefForm.CURRENT) or data.kind is RefKind.VARIABLE \
+            or (data.kind is RefKind.STEP and (not data.target or data.target == step.id)):
         return None
-    if data.kind is RefKind.STEP and (not data.target or data.target == step.id):
-        return None
-    if not isinstance(path, Scalar) or not isinstance(path.value, str) or not path.value:
-        return None
-    return data, path.value
+    return (data, path.value) if isinstance(path, Scalar) and isinstance(path.value, str) and path.value else None
 
 
 _INDEX = re.compile(r"^\$?\.?(?P<prefix>[^\[]*)\[(?P<index>\d+)\]")
