@@ -127,6 +127,7 @@ def gc_paused():
 
 
 _BRACKETS = re.compile(r"[\[\]{}]")
+_LONG_LINE = re.compile(r"^[^\n]{%d,}" % (MAX_DEPTH + 1), re.MULTILINE)
 
 
 def _refuse_deep_nesting(text: str) -> None:
@@ -146,7 +147,7 @@ def _refuse_deep_nesting(text: str) -> None:
                     break
         elif depth:
             depth -= 1
-    long_line = any(len(line) - len(line.lstrip(" -?:")) > MAX_DEPTH for line in text.splitlines() if len(line) > MAX_DEPTH)
+    long_line = any(len(m.group()) - len(m.group().lstrip(" -?:")) > MAX_DEPTH for m in _LONG_LINE.finditer(text))
     if deepest <= MAX_DEPTH and not long_line:
         return
     _exact_depth_check(text)
@@ -181,26 +182,36 @@ def _c_events(text: str):
 
 
 def _check_tree(root: Node, text: str) -> list[DuplicateKey]:
-    """One iterative pass over the tree: duplicate keys, and alias expansion."""
-    if "*" in text:
+    """One iterative pass over the collections: duplicate keys, empty values, alias expansion.
+
+    An empty value (``key:`` or ``{ key: }``) is placed right after its key:
+    the C and pure parsers disagree on where an empty scalar sits, and after
+    the key is where a reader looks for the missing value.
+    """
+    shared = "*" in text  # without an alias no node can be reached twice
+    if shared:
         _refuse_alias_bomb(root)
     duplicates: list[DuplicateKey] = []
     seen: set[int] = set()
-    stack: list[Node] = [root]
-    pop, push, extend = stack.pop, stack.append, stack.extend
+    stack: list[Node] = [root] if type(root.value) is list else []
+    pop, push = stack.pop, stack.append
     while stack:
         node = pop()
+        if shared:
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
         value = node.value
-        if type(value) is not list:
-            continue
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if type(node) is SequenceNode or isinstance(node, SequenceNode):
-            extend(value)
+        if node.id == "sequence":
+            for item in value:
+                if type(item.value) is list:
+                    push(item)
             continue
         for key, item in value:
-            push(item)
+            if type(item.value) is list:
+                push(item)
+            elif not item.value and not item.style:
+                item.start_mark = item.end_mark = key.end_mark
             if type(key.value) is list:
                 push(key)
         if len(value) > 1:

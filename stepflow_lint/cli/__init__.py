@@ -49,6 +49,8 @@ _register()
 
 
 def main(argv: list[str] | None = None) -> None:
+    from ..engine import use_batch_gc
+    use_batch_gc()
     try:
         cli.main(args=argv, prog_name="stepflow-lint", standalone_mode=True)
     except KeyboardInterrupt:  # pragma: no cover - interactive only

@@ -133,6 +133,8 @@ def _read_mapping(node: MappingNode) -> Value:
             nested = _nested_brace(node)
             if nested is not None:
                 return nested
+        if not any(type(k.value) is str and k.value[:1] == "$" for k, _ in pairs):
+            return Obj(node, [_field(k, v) for k, v in pairs])
         names = {_key_name(k) for k, _ in pairs}
         if "$step" in names:
             return _step_ref(node)

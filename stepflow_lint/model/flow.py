@@ -67,6 +67,7 @@ class Step:
     must_execute: bool = False
     fields: list[Field] = field(default_factory=list)
     subflow: "Flow | None" = None
+    _refs: tuple[Ref, ...] | None = field(default=None, repr=False)
 
     @property
     def span(self) -> Span:
@@ -78,12 +79,18 @@ class Step:
                 return entry
         return None
 
-    def refs(self):
-        """Every reference the step makes, before it can run (input, skip, defaults)."""
-        yield from iter_refs(self.input)
-        yield from iter_refs(self.skip_if)
-        if self.on_error is not None:
-            yield from iter_refs(self.on_error.default_value)
+    def refs(self) -> tuple[Ref, ...]:
+        """Every reference the step makes, before it can run (input, skip, defaults).
+
+        Computed once: the graph and most rules ask for it.
+        """
+        if self._refs is None:
+            found = list(iter_refs(self.input))
+            found.extend(iter_refs(self.skip_if))
+            if self.on_error is not None:
+                found.extend(iter_refs(self.on_error.default_value))
+            self._refs = tuple(found)
+        return self._refs
 
     def input_fields(self) -> list[Field]:
         return self.input.fields if isinstance(self.input, Obj) else []

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
-
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from ..diagnostics import Applicability, Edit, Severity, Span
@@ -11,6 +9,7 @@ from ..edits import delete_sequence_item
 from ..model import RefKind
 from ..model.expressions import Arr, Coalesce, Conditional, Literal, Obj, Ref, Scalar, walk_values
 from ..parse import scalar_value
+from ..patterns import glob_match
 from .base import LintContext, Rule, register
 
 AI_COMPONENTS = ["/builtin/openai", "/openai", "*/openai*", "*/anthropic*", "*/claude*", "*/llm*", "*/llms/*",
@@ -21,7 +20,7 @@ LIMIT_FIELDS = ["max_tokens", "max_completion_tokens", "max_output_tokens", "max
 
 
 def matches(component: str | None, patterns) -> bool:
-    return bool(component) and any(fnmatch.fnmatchcase(component, p) for p in patterns)
+    return glob_match(component, patterns)
 
 
 def _ai_patterns(ctx: LintContext, rule: Rule) -> list[str]:
@@ -399,7 +398,7 @@ class LateValidation(Rule):
 
     @staticmethod
     def _is_validator(step, opts) -> bool:
-        return (bool(step.id) and any(fnmatch.fnmatchcase(step.id.lower(), p) for p in opts["validation-steps"])) \
+        return glob_match((step.id or "").lower(), opts["validation-steps"]) \
             or matches((step.component or "").lower(), opts["validation-components"])
 
 
