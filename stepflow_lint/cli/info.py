@@ -42,3 +42,9 @@ def explain_command(code: str) -> None:
     console.print(f"[bold]{rule.code} {rule.name}[/bold]  "
                   f"(default severity: {rule.severity}; fix: {rule.fix})", highlight=False)
     console.print(Markdown(rule.documentation()))
+    if rule.default_options:
+        console.print()
+        console.print(f"[bold]Options[/bold] ([tool.stepflow-lint.rules.{rule.code}] in pyproject.toml; "
+                      f"[rules.{rule.code}] in stepflow-lint.toml), with their defaults:", highlight=False)
+        for key, value in rule.default_options.items():
+            console.print(f"  {key} = {json.dumps(value)}", highlight=False, soft_wrap=True)
