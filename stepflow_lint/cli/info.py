@@ -7,6 +7,7 @@ import json
 import click
 from rich.console import Console
 from rich.markdown import Markdown
+from rich.markup import escape
 from rich.table import Table
 
 from ..rules import REGISTRY, all_rules
@@ -44,7 +45,7 @@ def explain_command(code: str) -> None:
     console.print(Markdown(rule.documentation()))
     if rule.default_options:
         console.print()
-        console.print(f"[bold]Options[/bold] ([tool.stepflow-lint.rules.{rule.code}] in pyproject.toml; "
-                      f"[rules.{rule.code}] in stepflow-lint.toml), with their defaults:", highlight=False)
+        console.print("[bold]Options[/bold] " + escape(f"([tool.stepflow-lint.rules.{rule.code}] in pyproject.toml; "
+                      f"[rules.{rule.code}] in stepflow-lint.toml), with their defaults:"), highlight=False)
         for key, value in rule.default_options.items():
-            console.print(f"  {key} = {json.dumps(value)}", highlight=False, soft_wrap=True)
+            console.print(escape(f"  {key} = {json.dumps(value)}"), highlight=False, soft_wrap=True)
