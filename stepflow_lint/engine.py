@@ -44,6 +44,22 @@ class LintResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+def config_problems(config: Config) -> list[str]:
+    """Per-rule options that name no rule or no option of that rule (typos fail loudly)."""
+    from .rules import REGISTRY
+    problems = []
+    for code, options in config.rules.items():
+        rule = REGISTRY.get(code)
+        if rule is None:
+            problems.append(f"[rules.{code}]: no rule has this code")
+            continue
+        unknown = sorted(set(options) - set(rule.default_options))
+        if unknown:
+            known = ", ".join(rule.default_options) or "none"
+            problems.append(f"[rules.{code}]: unknown option(s) {', '.join(unknown)} (known: {known})")
+    return problems
+
+
 def select_rules(config: Config, path: str | None = None) -> list[Rule]:
     return [cls() for cls in all_rules() if config.is_enabled(cls.code, path)]
 

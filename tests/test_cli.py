@@ -143,3 +143,14 @@ def test_skips_engine_config_named_explicitly(tmp_path):
     assert result.exit_code == 0
     assert "skipped, a Stepflow engine config" in result.stderr
     assert run("--force", str(path)).exit_code == 1
+
+
+def test_unknown_rule_options_are_config_errors(tmp_path, flow):
+    path = flow(DUP)
+    cfg = tmp_path / "opts.toml"
+    cfg.write_text("[rules.SF301]\nlarge-component = ['x']\n")
+    result = run("--config", str(cfg), str(path))
+    assert result.exit_code == 2
+    assert "[rules.SF301]: unknown option(s) large-component" in result.stderr
+    cfg.write_text("[rules.SF999]\nx = 1\n")
+    assert "[rules.SF999]: no rule has this code" in run("--config", str(cfg), str(path)).stderr

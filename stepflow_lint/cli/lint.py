@@ -8,11 +8,12 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from ..config import Config, ConfigError, find_config, load_config
 from ..diagnostics import Severity
 from ..discovery import iter_yaml_files, not_a_flow
-from ..engine import lint_bytes
+from ..engine import config_problems, lint_bytes
 from ..fix import fix_source
 from ..report import FORMATS, FileReport
 from ..report import concise as concise_report
@@ -35,10 +36,10 @@ class Run:
 
     def error(self, message: str) -> None:
         self.errors += 1
-        self.err.print(f"[bold red]error[/bold red]: {message}")
+        self.err.print(f"[bold red]error[/bold red]: {escape(message)}")
 
     def note(self, message: str) -> None:
-        self.err.print(f"[dim]{message}[/dim]")
+        self.err.print(f"[dim]{escape(message)}[/dim]")
 
 
 def _codes(values: tuple[str, ...]) -> list[str]:
@@ -67,7 +68,7 @@ def check(paths: tuple[Path, ...], fix: bool, unsafe_fixes: bool, diff: bool, fm
     run = Run(fmt)
     overrides = {"select": _codes(select), "ignore": _codes(ignore), "extend_select": _codes(extend_select)}
     try:
-        fixed_config = load_config(config_path) if config_path else None
+        fixed_config = _checked(load_config(config_path)) if config_path else None
     except ConfigError as exc:
         run.error(str(exc))
         sys.exit(EXIT_ERROR)
@@ -82,7 +83,7 @@ def check(paths: tuple[Path, ...], fix: bool, unsafe_fixes: bool, diff: bool, fm
         if base is None:
             found = find_config(path)
             if found not in configs:
-                configs[found] = load_config(found) if found else Config()
+                configs[found] = _checked(load_config(found)) if found else Config()
             base = configs[found]
         return base.with_overrides(**overrides)
 
@@ -101,6 +102,13 @@ def check(paths: tuple[Path, ...], fix: bool, unsafe_fixes: bool, diff: bool, fm
             reports.append(report)
     _emit(run, reports, diffs, diff)
     sys.exit(_exit_code(run, reports, diffs, diff, fail_on, fixed_config))
+
+
+def _checked(config: Config) -> Config:
+    problems = config_problems(config)
+    if problems:
+        raise ConfigError(f"{config.path}: " + "; ".join(problems))
+    return config
 
 
 def _catalog(run: Run, config: Config | None, components: tuple[Path, ...]):
