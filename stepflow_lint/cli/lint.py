@@ -17,13 +17,17 @@ from ..engine import config_problems, lint_bytes
 from ..fix import fix_source
 from ..report import FORMATS, FileReport
 from ..report import concise as concise_report
+from ..report import github as github_report
 from ..report import json as json_report
+from ..report import junit as junit_report
+from ..report import sarif as sarif_report
 from ..report import text as text_report
 from ..source import Source
 from ..writer import write_atomically
 from . import cli
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+DOCUMENT_FORMATS = {"json": json_report, "sarif": sarif_report, "github": github_report, "junit": junit_report}
 
 
 class Run:
@@ -192,8 +196,11 @@ def _emit(run: Run, reports: list[FileReport], diffs: list[str], diff: bool) -> 
         run.note(f"{len(diffs)} file{'s' if len(diffs) != 1 else ''} would be changed" if diffs
                  else "no fixes to apply")
         return
-    if run.fmt == "json":
-        click.echo(json_report.render(reports))
+    if run.fmt in DOCUMENT_FORMATS:
+        # stdout carries only the document; the summary goes to stderr
+        click.echo(DOCUMENT_FORMATS[run.fmt].render(reports))
+        if run.fmt == "github":
+            run.err.print(text_report.summary(reports))
     elif run.fmt == "concise":
         out = concise_report.render(reports)
         if out:

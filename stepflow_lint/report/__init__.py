@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ..diagnostics import Diagnostic
 from ..source import Source
 
-FORMATS = ("text", "concise", "json")
+FORMATS = ("text", "concise", "json", "sarif", "github", "junit")
 
 
 @dataclass
