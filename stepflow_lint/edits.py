@@ -1,4 +1,4 @@
-"""Text edits that delete YAML structure: a mapping entry, a sequence item.
+"""Text edits that delete, insert or move YAML structure: a mapping entry, a sequence item.
 
 Fixes are edits on spans, never a re-dump. These helpers compute the span to
 delete so that what is left is still valid YAML in the same style:
@@ -182,3 +182,64 @@ def sequence_value(mapping: Node, key: str) -> SequenceNode | None:
         if getattr(key_node, "value", None) == key and isinstance(value, SequenceNode):
             return value
     return None
+
+
+# --- Moving (used by the forward-reference fix, SF113) ---------------------------------
+
+def _item_lines(text: str, sequence: SequenceNode, index: int) -> tuple[int, int] | None:
+    """(start, end) of block-sequence item ``index`` as whole lines: from its leading
+    comment lines (those directly above its dash) to just after its last line break.
+    ``None`` when the item shares a line with something it does not own."""
+    item = sequence.value[index]
+    dash = _dash_before(text, item.start_mark.index)
+    if dash == item.start_mark.index or not _only_space_before(text, dash):
+        return None
+    start = _line_start(text, dash)
+    while start > 0:
+        previous = _line_start(text, start - 1)
+        if not text[previous:start].strip().startswith("#"):
+            break
+        start = previous
+    content = content_end(item)[0]
+    end = content if content > 0 and text[content - 1] == "\n" else _rest_of_line_end(text, content)
+    if end is None:
+        return None
+    if index + 1 < len(sequence.value):
+        following = _dash_before(text, sequence.value[index + 1].start_mark.index)
+        if end > _line_start(text, following):
+            return None
+    return start, end
+
+
+def move_sequence_item(source: Source, sequence: SequenceNode, index: int, before: int) -> list[Edit] | None:
+    """Edits moving block-sequence item ``index`` (its lines and leading comments) to just
+    before item ``before`` (``before < index``), keeping the blank-line separation style.
+
+    ``None`` when the sequence or either item is in flow style, or an item does not own
+    its lines (``- - x``, ``key: [ … ]``, several items on one line).
+    """
+    text = source.text
+    if _is_flow(sequence) or not 0 <= before < index < len(sequence.value):
+        return None
+    moved = _item_lines(text, sequence, index)
+    anchor = _item_lines(text, sequence, before)
+    if moved is None or anchor is None:
+        return None
+    start, end = moved
+    chunk = text[start:end]
+    cut = start
+    separator = ""
+    if _blank_line_before(text, start):
+        cut = _line_start(text, start - 1)
+        separator = text[cut:start]
+    if not chunk.endswith("\n"):
+        # The last line of the file has no line break: take the one before it instead.
+        chunk += source.newline
+        if cut == 0:
+            return None
+        cut -= 2 if text[cut - 2:cut] == "\r\n" else 1
+        if separator:
+            separator = separator.rstrip("\r\n") + source.newline
+    if cut <= anchor[0]:
+        return None
+    return [Edit(anchor[0], anchor[0], chunk + separator), Edit(cut, end, "")]

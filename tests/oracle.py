@@ -50,7 +50,7 @@ ASSERTED_LEVELS = frozenset({1, 2})
 KIND_TO_CODES: dict[str, tuple[str, ...]] = {
     # kind (as the official validator names it): our code(s), any one is a counterpart.
     # Validation diagnostics (HTTP 200, with a JSON path):
-    "undefinedStepReference": ("SF102",),
+    "undefinedStepReference": ("SF102", "SF113"),
     "selfReference": ("SF103",),
     "duplicateStepId": ("SF101",),
     "emptyStepId": ("SF002",),

@@ -1,6 +1,6 @@
 """Every rule, one module per family; importing this package registers them all."""
 
-from . import ai, dataflow, dependencies, legacy, references, structure, syntax  # noqa: F401  (registration side effect)
+from . import ai, dataflow, dependencies, legacy, references, structure, syntax, variables  # noqa: F401  (registration side effect)
 from .base import REGISTRY, LintContext, Rule, register
 
 __all__ = ["REGISTRY", "LintContext", "Rule", "register", "all_rules"]

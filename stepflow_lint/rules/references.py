@@ -1,14 +1,13 @@
-"""Rules on step ids and the references between steps (SF101-SF105, SF109)."""
+"""Rules on step ids and the references between steps (SF101-SF105, SF113)."""
 
 from __future__ import annotations
 
 import difflib
 
 import networkx as nx
-from ruamel.yaml.nodes import MappingNode, ScalarNode
 
 from ..diagnostics import Applicability, Edit, Severity
-from ..edits import delete_sequence_item, sequence_value
+from ..edits import delete_sequence_item, move_sequence_item, sequence_value
 from ..model import Flow, Ref, RefKind, Step
 from .base import LintContext, Rule, register
 
@@ -200,13 +199,8 @@ class DependencyCycle(Rule):
     def check(self, ctx: LintContext):
         for flow in ctx.flows:
             graph = ctx.graph(flow)
-            if graph.is_acyclic:
-                continue
-            for group in graph.cycles():
-                order = self._cycle(graph, group)
-                first, second = order[0], order[1]
-                refs = [r for r in graph.steps[first].refs() if r.kind is RefKind.STEP and r.target == second]
-                ref = refs[0] if refs else None
+            for group, order, ref in cycle_findings(graph):
+                first = order[0]
                 span = (ref.target_span or ref.span) if ref is not None else graph.steps[first].id_span
                 chain = " → ".join(f"`{sid}`" for sid in order + [first])
                 extra = len(group) - len(order)
@@ -215,21 +209,34 @@ class DependencyCycle(Rule):
                 yield self.diagnostic(span, f"dependency cycle: {chain}; each step references the next, so none of "
                                             f"them can ever start{more}")
 
-    @staticmethod
-    def _cycle(graph, group: list[str]) -> list[str]:
-        """The shortest cycle through the group's first step, following references (step -> what it needs)."""
-        needs = graph.dag.subgraph(group).reverse(copy=True)
-        needs.remove_edges_from(list(nx.selfloop_edges(needs)))
-        start = group[0]
-        best: list[str] | None = None
-        for succ in sorted(needs.successors(start), key=lambda s: graph.steps[s].index):
-            try:
-                path = nx.shortest_path(needs, succ, start)
-            except nx.NetworkXNoPath:  # pragma: no cover - a strongly connected group always closes
-                continue
-            if best is None or len(path) < len(best) + 1:
-                best = [start] + path[:-1]
-        return best or group
+
+def cycle_findings(graph) -> list[tuple[list[str], list[str], Ref | None]]:
+    """For each group of steps caught in cycles: the group, the cycle through its first
+    step, and the reference SF104 reports (the first step's reference to the next)."""
+    if graph.is_acyclic:
+        return []
+    found = []
+    for group in graph.cycles():
+        order = _cycle(graph, group)
+        refs = [r for r in graph.steps[order[0]].refs() if r.kind is RefKind.STEP and r.target == order[1]]
+        found.append((group, order, refs[0] if refs else None))
+    return found
+
+
+def _cycle(graph, group: list[str]) -> list[str]:
+    """The shortest cycle through the group's first step, following references (step -> what it needs)."""
+    needs = graph.dag.subgraph(group).reverse(copy=True)
+    needs.remove_edges_from(list(nx.selfloop_edges(needs)))
+    start = group[0]
+    best: list[str] | None = None
+    for succ in sorted(needs.successors(start), key=lambda s: graph.steps[s].index):
+        try:
+            path = nx.shortest_path(needs, succ, start)
+        except nx.NetworkXNoPath:  # pragma: no cover - a strongly connected group always closes
+            continue
+        if best is None or len(path) < len(best) + 1:
+            best = [start] + path[:-1]
+    return best or group
 
 
 @register
@@ -301,91 +308,93 @@ class UnusedStep(Rule):
         return delete_sequence_item(ctx.source, sequence, sequence.value.index(step.node))
 
 
-def _declared_variables(node) -> set[str] | None:
-    """Names a variables schema declares; None when it cannot be known (open or not a schema)."""
-    if not isinstance(node, MappingNode):
-        return None
-    pairs = {k.value: v for k, v in node.value if isinstance(k, ScalarNode)}
-    schema_words = {"type", "properties", "$ref", "allOf", "anyOf", "oneOf", "additionalProperties",
-                    "patternProperties", "required", "$defs", "description", "title"}
-    if not schema_words & set(pairs):
-        return set(pairs)  # a plain mapping of variable names
-    properties = pairs.get("properties")
-    if not isinstance(properties, MappingNode):
-        return None
-    for key in ("additionalProperties", "patternProperties", "$ref", "allOf", "anyOf", "oneOf"):
-        value = pairs.get(key)
-        if value is None or (key == "additionalProperties" and isinstance(value, ScalarNode)
-                             and value.value in ("false", "False")):
-            continue
-        return None
-    return {k.value for k, _ in properties.value if isinstance(k, ScalarNode)}
-
-
 @register
-class UndefinedVariable(Rule):
+class ForwardReference(Rule):
     """
     ## What it does
-    Reports a `$variable` whose name the flow's variables schema does not
-    declare (`schemas.properties.variables.properties`, or a top-level
-    `variables` schema / mapping of names), with the closest declared name.
-    A `$literal` subflow without a variables schema of its own is checked
-    against the nearest enclosing flow's. Nothing is reported when no
-    variables schema is declared at all (variables are then supplied freely
-    at run time; the engine only notes the missing schema), or when the
-    schema is open (`additionalProperties`, `patternProperties`,
-    combinators).
+    Reports a `$step` reference (in a step's `input`, `skipIf` or `onError`
+    default) to a step that is defined *later* in the `steps` list. The
+    flow's `output` comes after every step and is never a forward reference;
+    a step referencing itself is SF103's business. Inside a dependency cycle
+    some reference is always forward whatever the order: the one SF104
+    reports is left to it, the others are reported here, without a fix.
 
     ## Why is this bad?
-    A run cannot supply a value for an undeclared variable through the
-    schema, so the reference resolves to its `default` (or fails), usually
-    because of a typo.
+    The engine reads the steps in order and refuses a reference to a step it
+    has not seen yet (`undefinedStepReference`): the flow does not load, even
+    though the step exists.
 
     ## Example
     ```yaml
-    schemas:
-      type: object
-      properties:
-        variables:
-          type: object
-          properties:
-            OPENAI_API_KEY: { type: string }
     steps:
-      - id: ask
-        component: /builtin/openai
-        input:
-          api_key: { $variable: OPENAI_KEY }
+      - id: greet
+        component: /text/greet
+        input: { name: { $step: load_user, path: name } }
+      - id: load_user
+        component: /user/load
     ```
 
     ## Fix
-    Correct the name (`OPENAI_API_KEY`), or declare the variable in the
-    schema.
+    Move the referenced step before the step that references it:
+    ```yaml
+    steps:
+      - id: load_user
+        component: /user/load
+      - id: greet
+        component: /text/greet
+        input: { name: { $step: load_user, path: name } }
+    ```
+    The fix moves the referenced step's list item (its lines, with the
+    comments directly above it) to just before the referencing step. It is
+    safe (the order of the list changes nothing else) and offered only in a
+    block-style `steps` list, when the flow has no dependency cycle, and when
+    every step the moved step references is still before it after the move.
     """
 
-    code = "SF109"
-    name = "undefined-variable"
+    code = "SF113"
+    name = "forward-reference"
     severity = Severity.ERROR
+    fix = Applicability.SAFE
 
     def check(self, ctx: LintContext):
-        parents = _parents(ctx)
         for flow in ctx.flows:
-            owner = flow
-            while owner.variables is None and id(owner) in parents:
-                owner = parents[id(owner)]
-            if owner.variables is None:
-                continue
-            declared = _declared_variables(owner.variables)
-            if declared is None:
-                continue
-            refs: list[Ref] = [r for step in flow.steps for r in step.refs()] + flow.output_refs()
-            for ref in refs:
-                if ref.kind is not RefKind.VARIABLE or not ref.target or ref.target in declared:
+            graph = ctx.graph(flow)
+            first: dict[str, Step] = {}
+            counts: dict[str, int] = {}
+            for step in flow.steps:
+                if step.id is not None:
+                    first.setdefault(step.id, step)
+                    counts[step.id] = counts.get(step.id, 0) + 1
+            cycles = cycle_findings(graph)
+            reported = {id(ref) for _, _, ref in cycles if ref is not None}
+            in_cycle = {sid: n for n, (group, _, _) in enumerate(cycles) for sid in group}
+            for step in flow.steps:
+                if step.id is None:
                     continue
-                where = "the flow's variables schema" if owner is flow else "the enclosing flow's variables schema"
-                message = f"variable `{ref.target}` is not declared in {where}"
-                suggestion = _closest(ref.target, declared)
-                if suggestion:
-                    message += f"; did you mean `{suggestion}`?"
-                elif declared:
-                    message += f" (declared: {', '.join(f'`{n}`' for n in sorted(declared)[:8])})"
-                yield self.diagnostic(ref.target_span or ref.span, message)
+                for ref in step.refs():
+                    target = first.get(ref.target) if ref.kind is RefKind.STEP and ref.target else None
+                    if target is None or ref.target == step.id or target.index < step.index or id(ref) in reported:
+                        continue
+                    message = (f"`{step.id}` references `{target.id}`, which is defined later "
+                               f"(line {target.span.line + 1}); the engine requires steps in dependency order")
+                    cyclic = step.id in in_cycle and in_cycle[step.id] == in_cycle.get(target.id)
+                    fix = None
+                    if cyclic:
+                        message += "; no order works here: the two steps are in a dependency cycle (SF104)"
+                    elif counts.get(target.id) == 1 and graph.is_acyclic:
+                        fix = self._move(ctx, flow, step, target)
+                    yield self.diagnostic(ref.target_span or ref.span, message, fix=fix)
+
+    def _move(self, ctx: LintContext, flow: Flow, step: Step, target: Step):
+        """Move ``target`` just before ``step``, when none of its own references becomes forward."""
+        ids = flow.step_by_id()
+        for ref in target.refs():
+            needed = ids.get(ref.target) if ref.kind is RefKind.STEP and ref.target else None
+            if needed is not None and needed is not target and needed.index >= step.index:
+                return None
+        sequence = sequence_value(flow.node, "steps")
+        if sequence is None or step.node not in sequence.value or target.node not in sequence.value:
+            return None
+        edits = move_sequence_item(ctx.source, sequence, sequence.value.index(target.node),
+                                   sequence.value.index(step.node))
+        return self.make_fix(f"move step `{target.id}` before `{step.id}`", edits) if edits else None

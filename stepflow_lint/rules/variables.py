@@ -1,0 +1,100 @@
+"""The variable rule (SF109): `$variable` names checked against the variables schema."""
+
+from __future__ import annotations
+
+from ruamel.yaml.nodes import MappingNode, ScalarNode
+
+from ..diagnostics import Severity
+from ..model import Ref, RefKind
+from .base import LintContext, Rule, register
+from .references import _closest, _parents
+
+
+def _declared_variables(node) -> set[str] | None:
+    """Names a variables schema declares; None when it cannot be known (open or not a schema)."""
+    if not isinstance(node, MappingNode):
+        return None
+    pairs = {k.value: v for k, v in node.value if isinstance(k, ScalarNode)}
+    schema_words = {"type", "properties", "$ref", "allOf", "anyOf", "oneOf", "additionalProperties",
+                    "patternProperties", "required", "$defs", "description", "title"}
+    if not schema_words & set(pairs):
+        return set(pairs)  # a plain mapping of variable names
+    properties = pairs.get("properties")
+    if not isinstance(properties, MappingNode):
+        return None
+    for key in ("additionalProperties", "patternProperties", "$ref", "allOf", "anyOf", "oneOf"):
+        value = pairs.get(key)
+        if value is None or (key == "additionalProperties" and isinstance(value, ScalarNode)
+                             and value.value in ("false", "False")):
+            continue
+        return None
+    return {k.value for k, _ in properties.value if isinstance(k, ScalarNode)}
+
+
+@register
+class UndefinedVariable(Rule):
+    """
+    ## What it does
+    Reports a `$variable` whose name the flow's variables schema does not
+    declare (`schemas.properties.variables.properties`, or a top-level
+    `variables` schema / mapping of names), with the closest declared name.
+    A `$literal` subflow without a variables schema of its own is checked
+    against the nearest enclosing flow's. Nothing is reported when no
+    variables schema is declared at all (variables are then supplied freely
+    at run time; the engine only notes the missing schema), or when the
+    schema is open (`additionalProperties`, `patternProperties`,
+    combinators).
+
+    ## Why is this bad?
+    A run cannot supply a value for an undeclared variable through the
+    schema, so the reference resolves to its `default` (or fails), usually
+    because of a typo.
+
+    ## Example
+    ```yaml
+    schemas:
+      type: object
+      properties:
+        variables:
+          type: object
+          properties:
+            OPENAI_API_KEY: { type: string }
+    steps:
+      - id: ask
+        component: /builtin/openai
+        input:
+          api_key: { $variable: OPENAI_KEY }
+    ```
+
+    ## Fix
+    Correct the name (`OPENAI_API_KEY`), or declare the variable in the
+    schema.
+    """
+
+    code = "SF109"
+    name = "undefined-variable"
+    severity = Severity.ERROR
+
+    def check(self, ctx: LintContext):
+        parents = _parents(ctx)
+        for flow in ctx.flows:
+            owner = flow
+            while owner.variables is None and id(owner) in parents:
+                owner = parents[id(owner)]
+            if owner.variables is None:
+                continue
+            declared = _declared_variables(owner.variables)
+            if declared is None:
+                continue
+            refs: list[Ref] = [r for step in flow.steps for r in step.refs()] + flow.output_refs()
+            for ref in refs:
+                if ref.kind is not RefKind.VARIABLE or not ref.target or ref.target in declared:
+                    continue
+                where = "the flow's variables schema" if owner is flow else "the enclosing flow's variables schema"
+                message = f"variable `{ref.target}` is not declared in {where}"
+                suggestion = _closest(ref.target, declared)
+                if suggestion:
+                    message += f"; did you mean `{suggestion}`?"
+                elif declared:
+                    message += f" (declared: {', '.join(f'`{n}`' for n in sorted(declared)[:8])})"
+                yield self.diagnostic(ref.target_span or ref.span, message)
