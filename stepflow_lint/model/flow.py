@@ -68,6 +68,7 @@ class Step:
     fields: list[Field] = field(default_factory=list)
     subflow: "Flow | None" = None
     _refs: tuple[Ref, ...] | None = field(default=None, repr=False)
+    _input_refs: tuple[Ref, ...] | None = field(default=None, repr=False)
 
     @property
     def span(self) -> Span:
@@ -85,12 +86,18 @@ class Step:
         Computed once: the graph and most rules ask for it.
         """
         if self._refs is None:
-            found = list(iter_refs(self.input))
+            found = list(self.input_refs())
             found.extend(iter_refs(self.skip_if))
             if self.on_error is not None:
                 found.extend(iter_refs(self.on_error.default_value))
             self._refs = tuple(found)
         return self._refs
+
+    def input_refs(self) -> tuple[Ref, ...]:
+        """The references in the step's ``input`` only (the first part of :meth:`refs`), computed once."""
+        if self._input_refs is None:
+            self._input_refs = tuple(iter_refs(self.input))
+        return self._input_refs
 
     def input_fields(self) -> list[Field]:
         return self.input.fields if isinstance(self.input, Obj) else []
