@@ -6,13 +6,16 @@ A path selects part of a value (a step's output or the flow input):
 * a field name or a dotted path: ``name``, ``profile.name``, ``items[0]``,
   ``items[0].sku``, ``[0]``;
 * a JSONPath beginning with ``$``: ``$.profile.name``, ``$['odd key']``,
-  ``$.items[0]``, ``$.items[*]``, ``$.*``.
+  ``$.items[0]``.
 
 Indexes are non-negative integers; bracketed names are quoted with ``'`` or
-``"``; ``*`` is a wildcard. Recursive descent (``..``), filters and slices
-are not part of Stepflow's path syntax (the engine reads ``$..x`` as
-``$.x``), so they are rejected, as are empty names (``a..b``, ``a.``) and
-whitespace around the path.
+``"``. This is the engine's grammar (stepflow-orchestrator 0.13; a path
+without ``$`` is read as ``$.`` + path): it has **no wildcard** — ``[*]`` is
+refused when the flow loads ("Invalid index '*'"), and ``.*`` selects a field
+literally named ``*`` — and no filters or slices (refused too). The engine
+skips empty names (``a..b``, ``a.``, ``$..x`` reads as ``$.x``) and keeps
+surrounding whitespace as part of the name; both are almost always typos, so
+they are rejected here as well.
 
 This module knows nothing of YAML or of the flow model: the linter, the
 component catalog and the executor share it.
@@ -25,7 +28,6 @@ from typing import Any
 
 FIELD = "field"
 INDEX = "index"
-WILDCARD = "wildcard"
 
 
 class PathError(ValueError):
@@ -39,16 +41,14 @@ class PathError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Segment:
-    kind: str                   # FIELD, INDEX or WILDCARD
-    value: str | int | None     # field name, index, or None for a wildcard
+    kind: str                   # FIELD or INDEX
+    value: str | int            # field name or index
     start: int                  # offsets of the segment in the path text
     end: int
 
     def __str__(self) -> str:
         if self.kind == INDEX:
             return f"[{self.value}]"
-        if self.kind == WILDCARD:
-            return "[*]"
         return str(self.value)
 
 
@@ -72,7 +72,7 @@ def format_path(segments) -> str:
     for seg in segments:
         if seg.kind == FIELD:
             name = str(seg.value)
-            simple = name and not any(c in ".[]'\"" or c.isspace() for c in name) and name != "*"
+            simple = name and not any(c in ".[]'\"" or c.isspace() for c in name)
             if simple:
                 parts.append(("." if parts else "") + name)
             else:
@@ -108,10 +108,7 @@ def parse_path(text: str) -> Path:
                 raise PathError("the path ends with `.`: a field name is missing", pos)
             if text[pos + 1] == ".":
                 raise PathError("empty field name in `..` (recursive descent is not supported)", pos)
-            if text[pos + 1] == "*":
-                segments.append(Segment(WILDCARD, None, pos + 1, pos + 2))
-                pos += 2
-            elif text[pos + 1] == "[":
+            if text[pos + 1] == "[":
                 raise PathError("`.[` : write `[…]` directly after the field name", pos)
             else:
                 pos = _name(text, pos + 1, segments)
@@ -138,10 +135,7 @@ def _name(text: str, pos: int, segments: list[Segment]) -> int:
     name = text[pos:end]
     if not name:
         raise PathError("empty field name", pos)
-    if name == "*":
-        segments.append(Segment(WILDCARD, None, pos, end))
-    else:
-        segments.append(Segment(FIELD, name, pos, end))
+    segments.append(Segment(FIELD, name, pos, end))  # `*` too: the engine has no wildcard
     return end
 
 
@@ -166,7 +160,8 @@ def _bracket(text: str, pos: int, segments: list[Segment]) -> int:
     if inner.isdigit():
         segments.append(Segment(INDEX, int(inner), pos, close + 1))
     elif inner == "*":
-        segments.append(Segment(WILDCARD, None, pos, close + 1))
+        raise PathError("`[*]`: Stepflow paths have no wildcard (the engine refuses the flow); select one "
+                        "element (`[0]`), or use `/builtin/map` to process every element", pos + 1)
     elif len(inner) >= 2 and inner[0] in "'\"" and inner[-1] == inner[0]:
         name = inner[1:-1].replace("\\" + inner[0], inner[0]).replace("\\\\", "\\")
         segments.append(Segment(FIELD, name, pos, close + 1))
@@ -187,33 +182,19 @@ MISSING: Any = object()
 
 
 def lookup(value: Any, path: Path | str) -> Any:
-    """The part of ``value`` that ``path`` selects, or :data:`MISSING`.
-
-    A wildcard selects every element (or every field value) as a list; later
-    segments apply to each element and elements where they select nothing
-    are left out.
-    """
+    """The part of ``value`` that ``path`` selects, or :data:`MISSING`."""
     parsed = parse_path(path) if isinstance(path, str) else path
     return _lookup(value, parsed.segments)
 
 
 def _lookup(value: Any, segments) -> Any:
-    for index, seg in enumerate(segments):
+    for seg in segments:
         if seg.kind == FIELD:
             if not isinstance(value, dict) or seg.value not in value:
                 return MISSING
-            value = value[seg.value]
-        elif seg.kind == INDEX:
-            if not isinstance(value, list) or seg.value >= len(value):
-                return MISSING
-            value = value[seg.value]
-        else:
-            items = list(value.values()) if isinstance(value, dict) else value if isinstance(value, list) else None
-            if items is None:
-                return MISSING
-            rest = segments[index + 1:]
-            picked = (_lookup(item, rest) for item in items)
-            return [item for item in picked if item is not MISSING]
+        elif not isinstance(value, list) or seg.value >= len(value):
+            return MISSING
+        value = value[seg.value]
     return value
 
 
@@ -223,7 +204,7 @@ def unknown_field(schema: Any, path: Path, root: Any = None) -> tuple[int, list[
     Only a field segment can be unknown, and only under an object schema that
     lists ``properties`` and is closed (``additionalProperties`` absent or
     false, no ``patternProperties``, no combinators). Local ``$ref``s resolve
-    against ``root``; anything the walk cannot be sure of (wildcards, open or
+    against ``root``; anything the walk cannot be sure of (open or
     unresolvable schemas, non-object schemas) ends it with None.
     """
     current = _resolve(schema, root)
@@ -239,8 +220,6 @@ def unknown_field(schema: Any, path: Path, root: Any = None) -> tuple[int, list[
             if isinstance(prefix, list) and seg.value < len(prefix):
                 current = _resolve(prefix[seg.value], root)
                 continue
-            return None
-        if seg.kind != FIELD:
             return None
         properties = current.get("properties")
         if not isinstance(properties, dict):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from stepflow_lint.paths import (FIELD, INDEX, MISSING, WILDCARD, PathError, format_path, lookup, parse_path,
+from stepflow_lint.paths import (FIELD, INDEX, MISSING, PathError, format_path, lookup, parse_path,
                                  try_parse_path, unknown_field)
 
 
@@ -29,8 +29,8 @@ def test_whole_value(text):
     ("$[0]", [(INDEX, 0)]),
     ("$['odd key'].x", [(FIELD, "odd key"), (FIELD, "x")]),
     ('$["a.b"]', [(FIELD, "a.b")]),
-    ("$.items[*].id", [(FIELD, "items"), (WILDCARD, None), (FIELD, "id")]),
-    ("$.*", [(WILDCARD, None)]),
+    ("$.*", [(FIELD, "*")]),  # the engine has no wildcard: a field named `*`
+    ("items.*", [(FIELD, "items"), (FIELD, "*")]),
     ("items[ 3 ]", [(FIELD, "items"), (INDEX, 3)]),
     ("a b", [(FIELD, "a b")]),
     ("blob_id", [(FIELD, "blob_id")]),
@@ -51,6 +51,8 @@ def test_accepted(text, expected):
     ("items]", 5, "without a matching"),
     ("items[1:2]", 6, "slices"),
     ("items[?(@.a)]", 6, "filters"),
+    ("items[*]", 6, "no wildcard"),
+    ("$.items[*].id", 8, "no wildcard"),
     ("items[]", 5, "empty"),
     (" name", 0, "whitespace"),
     ("name ", 4, "whitespace"),
@@ -82,7 +84,8 @@ def test_lookup():
     data = {"profile": {"name": "Ada"}, "items": [{"id": 1}, {"id": 2}, {"x": 0}]}
     assert lookup(data, "profile.name") == "Ada"
     assert lookup(data, "$.items[1].id") == 2
-    assert lookup(data, "items[*].id") == [1, 2]
+    assert lookup({"*": 7, "a": {"*": 8}}, "$.*") == 7
+    assert lookup({"*": 7, "a": {"*": 8}}, "a.*") == 8
     assert lookup(data, "items[9]") is MISSING
     assert lookup(data, "profile.age") is MISSING
     assert lookup(data, "$") is data
@@ -104,7 +107,7 @@ ROOT = {"$defs": {"Item": {"type": "object", "properties": {"sku": {}}, "additio
     ("open.anything", None),
     ("list[0].sku", None),
     ("list[0].skew", (2, ["sku"])),
-    ("list[*].skew", None),
+    ("list[0].*", (2, ["sku"])),
     ("any.b", None),
     ("user.name.deeper", None),
 ])

@@ -18,6 +18,7 @@ from .flow import (LEGACY_ON_ERROR_KEYS, LEGACY_ROOT_KEYS, LEGACY_STEP_KEYS, ON_
                    STEP_KEYS, TEST_CASE_KEYS, TEST_KEYS, Flow, OnError, Problem, Step, TestCase)
 
 _TYPE_NAMES = {MappingNode: "a mapping", SequenceNode: "a list", ScalarNode: "a scalar"}
+_WRAPPED_SCHEMAS = ("input", "output", "variables")  # belong under `schemas.properties`
 _IGNORED_KEYS = {
     "depends_on": "the engine ignores `depends_on`, so it does not order anything: "
                   "a step waits only for the steps its `input` references",
@@ -94,6 +95,13 @@ def _read_schemas(flow: Flow) -> None:
                                      Span.of(schemas)))
         return
     properties = _value_nodes(schemas).get("properties")
+    for key, _ in schemas.value:
+        if isinstance(key, ScalarNode) and key.value in _WRAPPED_SCHEMAS:
+            effect = ("the engine refuses the flow" if properties is None
+                      else "the engine ignores it there")
+            flow.problems.append(Problem(
+                f"`schemas.{key.value}` is outside `properties` ({effect}): put `{key.value}` under "
+                f"`schemas.properties` (`schemas: {{type: object, properties: {{{key.value}: …}}}}`)", Span.of(key)))
     if isinstance(properties, MappingNode):
         nodes = _value_nodes(properties)
         flow.input_schema = flow.input_schema or nodes.get("input")

@@ -105,11 +105,15 @@ class Conditional(Value):
     condition: Value | None = None
     then: Value | None = None
     otherwise: Value | None = None
+    problem: str | None = None         # why the engine refuses it (no `then`), if it does
+    problem_span: Span | None = None
 
 
 @dataclass(slots=True, eq=False)
 class Coalesce(Value):
     items: list[Value] = field(default_factory=list)
+    problem: str | None = None         # why the engine refuses it (not a list), if it does
+    problem_span: Span | None = None
 
 
 def read_value(node: Node) -> Value:
@@ -150,10 +154,7 @@ def _read_mapping(node: MappingNode) -> Value:
         if "$if" in names:
             return _conditional(node)
         if "$coalesce" in names:
-            items = _field_value(node, "$coalesce")
-            values = [read_value(i) for i in items.value] if isinstance(items, SequenceNode) else (
-                [read_value(items)] if items is not None else [])
-            return Coalesce(node, values)
+            return _coalesce(node)
     return Obj(node, [_field(k, v) for k, v in pairs])
 
 
@@ -176,6 +177,13 @@ def _scalar_text(node: Node | None) -> tuple[str | None, Span | None]:
     return None, (Span.of(node) if node is not None else None)
 
 
+def _path_text(node: Node | None) -> tuple[str | None, Span | None]:
+    """A `path` value: its text, or None (with its span) when it is a number, boolean or collection."""
+    if _not_a_string(node):
+        return None, Span.of(node)
+    return _scalar_text(node)
+
+
 def _extras(node: MappingNode, allowed: frozenset[str]) -> list[Field]:
     return [_field(k, v) for k, v in node.value if _key_name(k) not in allowed]
 
@@ -187,7 +195,7 @@ _VARIABLE_KEYS = frozenset(("$variable", "default"))
 
 def _step_ref(node: MappingNode) -> Ref:
     target_node = _field_value(node, "$step")
-    path, path_span = _scalar_text(_field_value(node, "path"))
+    path, path_span = _path_text(_field_value(node, "path"))
     on_skip = _optional(node, "onSkip")
     extra = _extras(node, _STEP_KEYS)
     if isinstance(target_node, MappingNode):
@@ -203,6 +211,8 @@ def _step_ref(node: MappingNode) -> Ref:
                    on_skip, None, extra, "`$step` holds a `{step: …}` mapping instead of a step id")
     target, target_span = _scalar_text(target_node)
     problem = None if target else "`$step` must name a step id"
+    if isinstance(target_node, ScalarNode) and _not_a_string(target_node):
+        problem = f"`$step` must be a step id (a string), found {_describe(target_node)}"
     return Ref(node, RefKind.STEP, target, target_span, path, path_span, RefForm.CURRENT,
                on_skip, None, extra, problem)
 
@@ -210,19 +220,24 @@ def _step_ref(node: MappingNode) -> Ref:
 def _input_ref(node: MappingNode) -> Ref:
     value_node = _field_value(node, "$input")
     path, path_span = _scalar_text(value_node)
-    sibling, sibling_span = _scalar_text(_field_value(node, "path"))
+    sibling, sibling_span = _path_text(_field_value(node, "path"))
     problem = None
-    if value_node is not None and not isinstance(value_node, ScalarNode):
-        problem = "`$input` must be a path string"
+    if _not_a_string(value_node):
+        problem = f"`$input` must be a path string, found {_describe(value_node)}"
     if sibling is not None:
         path, path_span = _join_paths(path, sibling), sibling_span or path_span
+    elif sibling_span is not None:  # `path: 5`: SF107 says it must be a string
+        path, path_span = None, sibling_span
     return Ref(node, RefKind.INPUT, None, None, path, path_span, RefForm.CURRENT,
                _optional(node, "onSkip"), None, _extras(node, _INPUT_KEYS), problem)
 
 
 def _variable_ref(node: MappingNode) -> Ref:
-    name, name_span = _scalar_text(_field_value(node, "$variable"))
+    name_node = _field_value(node, "$variable")
+    name, name_span = _scalar_text(name_node)
     problem = None if name else "`$variable` must name a variable"
+    if _not_a_string(name_node):
+        problem = f"`$variable` must be a variable name (a string), found {_describe(name_node)}"
     return Ref(node, RefKind.VARIABLE, name, name_span, None, None, RefForm.CURRENT,
                None, _optional(node, "default"), _extras(node, _VARIABLE_KEYS), problem)
 
@@ -271,7 +286,45 @@ def _nested_brace(node: MappingNode) -> Ref | None:
 
 
 def _conditional(node: MappingNode) -> Conditional:
-    return Conditional(node, _optional(node, "$if"), _optional(node, "then"), _optional(node, "else"))
+    result = Conditional(node, _optional(node, "$if"), _optional(node, "then"), _optional(node, "else"))
+    if _field_value(node, "then") is None:
+        result.problem = "`$if` has no `then`: write `{$if: CONDITION, then: VALUE, else: OTHER}`"
+        result.problem_span = _key_span(node, "$if")
+    return result
+
+
+def _coalesce(node: MappingNode) -> Coalesce:
+    items = _field_value(node, "$coalesce")
+    if isinstance(items, SequenceNode):
+        return Coalesce(node, [read_value(i) for i in items.value])
+    return Coalesce(node, [read_value(items)] if items is not None else [],
+                    f"`$coalesce` must be a list of values (the first one that is not null wins), found "
+                    f"{_describe(items)}: write `{{$coalesce: [A, B]}}`", _key_span(node, "$coalesce"))
+
+
+def _key_span(node: MappingNode, name: str) -> Span:
+    return next((Span.of(k) for k, _ in node.value if isinstance(k, ScalarNode) and k.value == name), Span.of(node))
+
+
+def _describe(node: Node | None) -> str:
+    """A non-string value in words: `a number `5``, `a boolean `true``, `null`, `a mapping`."""
+    if isinstance(node, ScalarNode):
+        value = scalar_value(node)
+        if value is None:
+            return "null"
+        kind = {bool: "a boolean", int: "a number", float: "a number", str: "a string"}.get(type(value), "a scalar")
+        return f"{kind} `{node.value}`"
+    return "a list" if isinstance(node, SequenceNode) else "a mapping" if isinstance(node, MappingNode) else "nothing"
+
+
+def _not_a_string(node: Node | None) -> bool:
+    """A value the engine refuses where it wants a string: a number, a boolean, a collection (null is accepted)."""
+    if node is None:
+        return False
+    if not isinstance(node, ScalarNode):
+        return True
+    value = scalar_value(node)
+    return value is not None and not isinstance(value, str)
 
 
 def _optional(node: MappingNode, name: str) -> Value | None:

@@ -3,7 +3,19 @@
 from __future__ import annotations
 
 from ..diagnostics import Severity
+from ..model import Flow
+from ..model.expressions import Coalesce, Conditional, walk_values
 from .base import LintContext, Rule, register
+
+
+def _expressions(flow: Flow):
+    """Every expression of a flow: its output, each step's input, skip condition and error default."""
+    yield flow.output
+    for step in flow.steps:
+        yield step.input
+        yield step.skip_if
+        if step.on_error is not None:
+            yield step.on_error.default_value
 
 
 @register
@@ -47,7 +59,10 @@ class InvalidFlowStructure(Rule):
     Checks the shape of the flow: the root is a mapping, `steps` is a list of
     mappings, every step has an `id` and a `component`, values have the type
     the format requires, and no key is unknown (with a "did you mean" for
-    near misses such as `componnet` or `onErorr`).
+    near misses such as `componnet` or `onErorr`). Schemas sit under
+    `schemas.properties` (`input`, `output`, `variables`); expression
+    operators have their required shape: `$if` has a `then`, `$coalesce`
+    holds a list.
 
     ## Why is this bad?
     The engine rejects a flow of the wrong shape, or worse, silently ignores
@@ -82,6 +97,10 @@ class InvalidFlowStructure(Rule):
         for flow in ctx.flows:
             for problem in flow.problems:
                 yield self.diagnostic(problem.span, problem.message)
+            for value in _expressions(flow):
+                for item in walk_values(value):
+                    if type(item) in (Conditional, Coalesce) and item.problem:
+                        yield self.diagnostic(item.problem_span or item.span, item.problem)
 
 
 @register
