@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from ..diagnostics import Applicability, Diagnostic, Fix, Severity, Span
 from ..graph import FlowGraph
 from ..model import Flow, Problem
+from .index import FlowIndex
 
 if TYPE_CHECKING:
     from ..parse import Document, ParseError
@@ -29,6 +30,7 @@ class LintContext:
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     catalog: Any = None
     _graphs: dict[int, FlowGraph] = field(default_factory=dict)
+    _indexes: dict[int, FlowIndex] = field(default_factory=dict)
 
     @cached_property
     def flows(self) -> list[Flow]:
@@ -40,6 +42,13 @@ class LintContext:
         if graph is None:
             graph = self._graphs[id(flow)] = FlowGraph(flow)
         return graph
+
+    def index(self, flow: Flow) -> FlowIndex:
+        """References and other facts of ``flow`` that several rules share (built once, lazily)."""
+        index = self._indexes.get(id(flow))
+        if index is None:
+            index = self._indexes[id(flow)] = FlowIndex(flow)
+        return index
 
     def options(self, rule: "Rule") -> dict[str, Any]:
         merged = dict(rule.default_options)

@@ -5,26 +5,19 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from fnmatch import fnmatchcase
 
 from ..diagnostics import Edit, Severity
 from ..diagnostics import Applicability as A
 from ..edits import delete_sequence_item, insert_after_sequence_item, sequence_value, yaml_str
-from ..model import Flow, Obj, Ref, RefForm, RefKind, Scalar, Step, content_end, iter_refs
+from ..model import Flow, Obj, Ref, RefForm, RefKind, Scalar, Step, content_end
+from ..patterns import glob_match
 from .base import LintContext, Rule, register
 
 _REPOINTABLE = (RefForm.CURRENT, RefForm.NESTED_BRACE, RefForm.LEGACY_FROM, RefForm.LEGACY_REF, RefForm.HALF_STEP)
 
 
 def _matches(text: str | None, patterns) -> bool:
-    return bool(text) and any(fnmatchcase(text.lower(), p.lower()) for p in patterns)
-
-
-def _step_refs(step: Step, target: str | None = None):
-    """`$step` references in a step's input (not `skipIf`: that decides, it copies nothing)."""
-    for ref in iter_refs(step.input):
-        if ref.kind is RefKind.STEP and ref.target and ref.target != step.id and target in (None, ref.target):
-            yield ref
+    return glob_match(text, patterns, fold=True)
 
 
 def _join(outer: str | None, inner: str | None) -> str | None:
@@ -91,12 +84,16 @@ class RepeatedLargeCopy(Rule):
     def check(self, ctx: LintContext):
         opts = ctx.options(self)
         for flow in ctx.flows:
-            by_id = flow.step_by_id()
+            index = ctx.index(flow)
+            by_id = ctx.graph(flow).steps
             copies: dict[str, list[tuple[Step, Ref]]] = defaultdict(list)
             stores: dict[str, Step] = {}
             for step in flow.steps:
+                refs = index.input_step_refs(step)
+                if not refs:
+                    continue
                 is_store = _matches(step.component, opts["blob-components"])
-                for ref in _step_refs(step):
+                for ref in refs:
                     if ref.whole:
                         if is_store:
                             stores.setdefault(ref.target, step)
@@ -214,15 +211,16 @@ class WholeObjectReference(Rule):
         opts = ctx.options(self)
         skip = list(opts["blob-components"]) + list(opts["extractors"]) + list(opts["generic-components"])
         for flow in ctx.flows:
+            index = ctx.index(flow)
             by_path: dict[tuple[str, str], list[tuple[Step, Ref]]] = defaultdict(list)
             for step in flow.steps:
-                for ref in _step_refs(step):
+                for ref in index.input_step_refs(step):
                     if not ref.whole and step.component:
                         by_path[(step.component, ref.target)].append((step, ref))
             for step in flow.steps:
                 if not step.component or _matches(step.component, skip):
                     continue
-                for ref in _step_refs(step):
+                for ref in index.input_step_refs(step):
                     others = [(s, r) for s, r in by_path.get((step.component, ref.target), ()) if s is not step]
                     if not ref.whole or not others:
                         continue
@@ -384,7 +382,7 @@ class PerItemSteps(Rule):
             for step in flow.steps:
                 if not step.id or not step.component:
                     continue
-                for ref in iter_refs(step.input):
+                for ref in step.input_refs():
                     match = _INDEX.match(ref.path or "") if ref.kind is not RefKind.VARIABLE else None
                     if match:
                         key = (step.component, ref.kind, ref.target, match["prefix"])

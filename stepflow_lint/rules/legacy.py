@@ -5,7 +5,7 @@ from __future__ import annotations
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode
 
 from ..diagnostics import Applicability, Edit, Severity, Span
-from ..model.expressions import Obj, Ref, RefForm, RefKind, content_end, walk_values
+from ..model.expressions import Ref, RefForm, RefKind, content_end
 from ..model.flow import (LEGACY_ERROR_ACTIONS, LEGACY_ON_ERROR_KEYS, LEGACY_REF_KEYS, LEGACY_ROOT_KEYS,
                           LEGACY_STEP_KEYS, Flow)
 from ..parse import scalar_value
@@ -20,22 +20,6 @@ _SCHEMA_KEYS = ("input_schema", "output_schema", "inputSchema", "outputSchema")
 _CLASHES = {"skipIf": ("skipIf", "skip")}
 
 
-def _values(flow: Flow):
-    yield flow.output
-    for step in flow.steps:
-        yield step.input
-        yield step.skip_if
-        if step.on_error is not None:
-            yield step.on_error.default_value
-
-
-def _refs(flow: Flow):
-    for value in _values(flow):
-        for item in walk_values(value):
-            if type(item) is Ref:
-                yield item
-
-
 def _span(node: Node) -> Span:
     end, line, column = content_end(node)
     start = node.start_mark
@@ -47,6 +31,13 @@ def _index(mapping: MappingNode, *names: str) -> int | None:
         if isinstance(key, ScalarNode) and key.value in names:
             return i
     return None
+
+
+def _any_key(mapping: MappingNode, names) -> bool:
+    for key, _ in mapping.value:
+        if isinstance(key, ScalarNode) and key.value in names:
+            return True
+    return False
 
 
 def _single_line(node: Node | None) -> bool:
@@ -217,25 +208,20 @@ class MalformedReference(Rule):
 
     def check(self, ctx: LintContext):
         for flow in ctx.flows:
-            for ref in _refs(flow):
+            index = ctx.index(flow)
+            for ref in index.unusual_refs:  # the others are well formed
                 if ref.form in _MALFORMED:
                     message = f"malformed reference: {ref.problem}; write {_current_spelling(ref)}"
                     fix = _fix_or_none(self, f"rewrite as {_current_spelling(ref)}", ref_fix(ctx.source, ref))
                     yield self.diagnostic(_span(ref.node), message, fix)
                 elif ref.problem:
                     yield self.diagnostic(_span(ref.node), f"malformed reference: {ref.problem}")
-            for value in _values(flow):
-                for item in walk_values(value):
-                    if type(item) is Obj:
-                        yield from self._complex_keys(item)
-
-    def _complex_keys(self, obj: Obj):
-        for field in obj.fields:
-            key = field.key_node
-            if isinstance(key, MappingNode) and any(
-                    isinstance(k, ScalarNode) and k.value in ("$step", "$input") for k, _ in key.value):
-                yield self.diagnostic(_span(key), "malformed reference: a reference is used as a mapping key "
-                                      "(write `{ $step: ID, path: P }` or `{ $input: P }`)")
+            for field in index.complex_key_fields:
+                key = field.key_node
+                if isinstance(key, MappingNode) and any(
+                        isinstance(k, ScalarNode) and k.value in ("$step", "$input") for k, _ in key.value):
+                    yield self.diagnostic(_span(key), "malformed reference: a reference is used as a mapping key "
+                                          "(write `{ $step: ID, path: P }` or `{ $input: P }`)")
 
 
 @register
@@ -302,7 +288,7 @@ class LegacySyntax(Rule):
     def check(self, ctx: LintContext):
         source = ctx.source
         for flow in ctx.flows:
-            for ref in _refs(flow):
+            for ref in ctx.index(flow).unusual_refs:  # a current reference has no legacy spelling
                 if ref.form in _LEGACY and not ref.problem:
                     spelling = _current_spelling(ref)
                     fix = _fix_or_none(self, f"rewrite as {spelling}", ref_fix(source, ref))
@@ -315,8 +301,9 @@ class LegacySyntax(Rule):
                             yield from self._error_action(found[1], "`onSkip`")
             yield from self._root(source, flow)
             for step in flow.steps:
-                caveat = _error_caveat(step.on_error.node) if step.on_error is not None else None
-                yield from self._renames(step.node, LEGACY_STEP_KEYS, "step", {"on_error": caveat})
+                if _any_key(step.node, LEGACY_STEP_KEYS):
+                    caveat = _error_caveat(step.on_error.node) if step.on_error is not None else None
+                    yield from self._renames(step.node, LEGACY_STEP_KEYS, "step", {"on_error": caveat})
                 if step.on_error is not None and isinstance(step.on_error.node, MappingNode):
                     yield from self._error_action(step.on_error.node, "`onError`")
 

@@ -1,0 +1,79 @@
+"""Facts about one flow that several rules need, computed once per lint."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from itertools import chain
+
+from ruamel.yaml.nodes import ScalarNode
+
+from ..model import Field, Flow, Obj, Ref, RefForm, RefKind, Step, walk_values
+
+
+class FlowIndex:
+    """What several rules read about one flow, gathered once: get it with ``ctx.index(flow)``.
+
+    Most rules look at every reference or every step input of a flow. When
+    each rule walked the value trees itself, the walks cost more than the
+    checks (a 10 000-step flow was walked a dozen times). Each property here
+    is computed on first use and kept for the rest of the lint; the lists keep
+    the order in which a rule walking the values itself would meet them.
+    """
+
+    def __init__(self, flow: Flow):
+        self.flow = flow
+
+    @cached_property
+    def output_refs(self) -> list[Ref]:
+        return self.flow.output_refs()
+
+    @cached_property
+    def refs(self) -> list[Ref]:
+        """Every reference of the steps (``Step.refs()``, in step order), then of the output."""
+        return [ref for step in self.flow.steps for ref in step.refs()] + self.output_refs
+
+    def input_step_refs(self, step: Step) -> list[Ref]:
+        """`$step` references to another step in ``step``'s input (not `skipIf`: that copies nothing)."""
+        return self._input_step_refs[step]
+
+    @cached_property
+    def _input_step_refs(self) -> dict[Step, list[Ref]]:
+        result: dict[Step, list[Ref]] = {}
+        for step in self.flow.steps:
+            own = step.id
+            result[step] = [ref for ref in step.input_refs()
+                            if ref.kind is RefKind.STEP and ref.target and ref.target != own]
+        return result
+
+    @cached_property
+    def unusual_refs(self) -> list[Ref]:
+        """References not in the plain current form: another form, a problem, `onSkip` or extra keys.
+
+        The output's first, then each step's (``Step.refs()``). SF004 and SF005
+        only report references among these; in a flow written in today's
+        dialect the list is empty.
+        """
+        return [ref for ref in chain(self.output_refs, *(step.refs() for step in self.flow.steps))
+                if ref.form is not RefForm.CURRENT or ref.problem or ref.on_skip is not None or ref.extra]
+
+    @cached_property
+    def complex_key_fields(self) -> list[Field]:
+        """Object fields (outside `$literal`) whose key is a mapping or a list, not a string."""
+        found: list[Field] = []
+        for value in _value_roots(self.flow):
+            for item in walk_values(value):
+                if type(item) is Obj:
+                    for entry in item.fields:
+                        if not isinstance(entry.key_node, ScalarNode):
+                            found.append(entry)
+        return found
+
+
+def _value_roots(flow: Flow):
+    """The flow's values in the order SF004/SF005 report them: output, then each step's."""
+    yield flow.output
+    for step in flow.steps:
+        yield step.input
+        yield step.skip_if
+        if step.on_error is not None:
+            yield step.on_error.default_value
