@@ -20,7 +20,10 @@ def _get(node: Node | None, key: str) -> Node | None:
     return None
 
 
-OUTCOMES = {"success": ("result",), "failed": ("error",), "skipped": ()}
+OUTCOMES = {"success": ("result",), "failed": ("error",)}   # the engine knows no other outcome
+ERROR_CODES = ("UNSPECIFIED", "TIMEOUT", "INVALID_INPUT", "COMPONENT_FAILED", "CANCELLED", "UNREACHABLE",
+               "COMPONENT_NOT_FOUND", "RESOURCE_UNAVAILABLE", "EXPRESSION_FAILURE", "ORCHESTRATOR_ERROR",
+               "WORKER_ERROR")                                 # `error.code` (stepflow-orchestrator 0.13)
 MATCHERS = ("$less_than", "$less_than_or_equal", "$greater_than", "$greater_than_or_equal", "$equals")
 
 
@@ -28,19 +31,24 @@ MATCHERS = ("$less_than", "$less_than_or_equal", "$greater_than", "$greater_than
 class InvalidTestCase(Rule):
     """
     ## What it does
-    Checks `test.cases`: each case is a mapping with a string `name` and an
-    `input`; the `input` validates against the flow's input schema (JSON
-    Schema, when the flow declares one); an `output`, when given, is
-    `{outcome: success, result}`, `{outcome: failed, error}` or
-    `{outcome: skipped}`. A `success` case may leave out `result` only when
-    it checks `performance_metrics` (the guide's performance tests). Each
-    metric is a matcher mapping with one or more of `$less_than`,
-    `$less_than_or_equal`, `$greater_than`, `$greater_than_or_equal`,
-    `$equals`, each with a number.
+    Checks `test.cases` as the engine reads them: each case is a mapping
+    with a string `name`, a string `description` if any, and an `input`; the
+    `input` validates against the flow's input schema (JSON Schema, when the
+    flow declares one); an `output`, when given, is `{outcome: success,
+    result}` or `{outcome: failed, error: {code, message}}` — there is no
+    other outcome (no `skipped`), a `success` case needs a `result` (`null`
+    is one) even when it checks `performance_metrics`, and `error.code` is
+    one of the engine's codes (`COMPONENT_FAILED`, `TIMEOUT`,
+    `INVALID_INPUT`, …), not a number. Each performance metric (the guide's
+    performance tests) is a matcher mapping with one or more of
+    `$less_than`, `$less_than_or_equal`, `$greater_than`,
+    `$greater_than_or_equal`, `$equals`, each with a number.
 
     ## Why is this bad?
-    A malformed case cannot run, or passes or fails for the wrong reason: an
-    input the schema rejects tests the validator, not the flow.
+    The engine refuses the whole flow when one test case is malformed, and
+    a case that loads but compares the wrong thing passes or fails for the
+    wrong reason: an input the schema rejects tests the validator, not the
+    flow.
 
     ## Example
     ```yaml
@@ -52,6 +60,9 @@ class InvalidTestCase(Rule):
             outcome: succes
             performance_metrics:
               execution_time_ms: { $less: 3000 }
+        - name: rejects bad input
+          input: { m: -1 }
+          output: { outcome: failed, error: { code: 400, message: bad } }
     ```
 
     ## Fix
@@ -59,8 +70,12 @@ class InvalidTestCase(Rule):
           input: { m: 8 }
           output:
             outcome: success
+            result: { total: 8 }
             performance_metrics:
               execution_time_ms: { $less_than: 3000 }
+        - name: rejects bad input
+          input: { m: -1 }
+          output: { outcome: failed, error: { code: INVALID_INPUT, message: bad } }
     ```
     """
 
@@ -85,7 +100,12 @@ class InvalidTestCase(Rule):
                     yield self.diagnostic(case.span, f"{label} has no `input` (write `input: {{}}` for none)")
                 elif validator is not None:
                     yield from self._check_input(validator, case.input, label)
-                if case.output is not None:
+                description = _get(case.node, "description")
+                if description is not None and not (isinstance(description, ScalarNode)
+                                                    and isinstance(scalar_value(description), str)):
+                    yield self.diagnostic(Span.of(description), f"the `description` of {label} must be a string")
+                if case.output is not None and not (isinstance(case.output, ScalarNode)
+                                                    and scalar_value(case.output) is None):
                     yield from self._check_output(case.output, label)
 
     @staticmethod
@@ -129,23 +149,25 @@ class InvalidTestCase(Rule):
             return
         outcome_node = _get(node, "outcome")
         if outcome_node is None:
-            yield self.diagnostic(Span.of(node), f"the `output` of {label} has no `outcome` "
-                                                 "(success, failed or skipped)")
+            yield self.diagnostic(Span.of(node), f"the `output` of {label} has no `outcome` (success or failed)")
             return
         outcome = outcome_node.value if isinstance(outcome_node, ScalarNode) else None
         if outcome not in OUTCOMES:
             close = difflib.get_close_matches(str(outcome), list(OUTCOMES), n=1, cutoff=0.6)
-            hint = f"; did you mean `{close[0]}`?" if close else " (expected success, failed or skipped)"
+            hint = f"; did you mean `{close[0]}`?" if close else " (expected success or failed)"
             yield self.diagnostic(Span.of(outcome_node), f"unknown outcome `{outcome}` in {label}{hint}")
             return
         keys = {k.value: (k, v) for k, v in node.value if isinstance(k, ScalarNode)}
         metrics = keys.get("performance_metrics")
         for needed in OUTCOMES[outcome]:
-            if needed not in keys and not (outcome == "success" and metrics):
+            if needed not in keys:
+                why = " (the engine requires it even with `performance_metrics`; `null` is a result)" \
+                    if outcome == "success" and metrics else ""
                 yield self.diagnostic(Span.of(outcome_node), f"{label} expects outcome `{outcome}` but gives no "
-                                                             f"`{needed}` to compare")
-        allowed = set(OUTCOMES[outcome]) | {"outcome", "performance_metrics"} | ({"reason"} if outcome == "skipped"
-                                                                                 else set())
+                                                             f"`{needed}` to compare{why}")
+        if outcome == "failed" and "error" in keys:
+            yield from self._check_error(keys["error"][1], label)
+        allowed = set(OUTCOMES[outcome]) | {"outcome", "performance_metrics"}
         for key, (key_node, _) in keys.items():
             if key not in allowed:
                 other = [o for o, needs in OUTCOMES.items() if key in needs]
@@ -153,6 +175,31 @@ class InvalidTestCase(Rule):
                 yield self.diagnostic(Span.of(key_node), f"unexpected key `{key}` in the `output` of {label}{hint}")
         if metrics is not None:
             yield from self._check_metrics(metrics[1], label)
+
+    def _check_error(self, node: Node, label: str):
+        if not isinstance(node, MappingNode):
+            yield self.diagnostic(Span.of(node), f"the expected `error` of {label} must be a mapping "
+                                                 "`{code: COMPONENT_FAILED, message: …}`")
+            return
+        code, message = _get(node, "code"), _get(node, "message")
+        if code is None:
+            yield self.diagnostic(Span.of(node), f"the expected `error` of {label} has no `code` (one of "
+                                                 f"{', '.join(ERROR_CODES[:4])}, …)")
+        else:
+            name = code.value[0][0] if isinstance(code, MappingNode) and len(code.value) == 1 else code
+            text = scalar_value(name) if isinstance(name, ScalarNode) else None
+            if not isinstance(text, str) or text not in ERROR_CODES:
+                if isinstance(text, str):
+                    close = difflib.get_close_matches(text.upper(), ERROR_CODES, n=1, cutoff=0.6)
+                    found = f"`{text}`" + (f"; did you mean `{close[0]}`?" if close else "")
+                else:
+                    found = (f"`{code.value}`, not a string" if isinstance(code, ScalarNode) else "a collection")
+                yield self.diagnostic(Span.of(code), f"the error `code` of {label} must be one of the engine's "
+                                                     f"codes ({', '.join(ERROR_CODES)}), found {found}")
+        if message is None:
+            yield self.diagnostic(Span.of(node), f"the expected `error` of {label} has no `message`")
+        elif not (isinstance(message, ScalarNode) and isinstance(scalar_value(message), str)):
+            yield self.diagnostic(Span.of(message), f"the error `message` of {label} must be a string")
 
     def _check_metrics(self, node: Node, label: str):
         if not isinstance(node, MappingNode):
