@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from ..diagnostics import Applicability, Edit, Severity, Span
@@ -68,10 +70,15 @@ class DuplicateStep(Rule):
     def check(self, ctx: LintContext):
         for flow in ctx.flows:
             graph = ctx.graph(flow)
+            candidates = [step for step in flow.steps if step.id is not None and graph.steps.get(step.id) is step
+                          and step.component and not step.must_execute]
+            # Steps with the same input reference the same steps: only steps that share the component
+            # and the referenced steps need their whole inputs compared.
+            shapes = [(step.component, frozenset([ref.target for ref in step.refs()])) for step in candidates]
+            counts = Counter(shapes)
             seen: dict[tuple, object] = {}
-            for step in flow.steps:
-                if step.id is None or graph.steps.get(step.id) is not step or not step.component \
-                        or step.must_execute:
+            for step, shape in zip(candidates, shapes):
+                if counts[shape] < 2:
                     continue
                 key = (step.component, input_key(step))
                 first = seen.setdefault(key, step)
@@ -162,9 +169,7 @@ class UnboundedAiOutput(Rule):
         patterns = _ai_patterns(ctx, self)
         for flow in ctx.flows:
             for step in flow.steps:
-                info = ctx.catalog.lookup(step.component) if ctx.catalog is not None and step.component else None
-                declared = set(((info.input_schema or {}).get("properties") or {})) if info else set()
-                accepted = info.accepted_fields if info else None
+                accepted, declared = ctx.component_inputs(step.component)
                 if not (matches(step.component, patterns) or declared & limits):
                     continue
                 if accepted is not None and not accepted & limits:
@@ -311,17 +316,25 @@ def _system_prompts(root, fields: set[str]):
             continue
         if not isinstance(node, MappingNode):
             continue
-        pairs = {k.value: v for k, v in node.value if isinstance(k, ScalarNode)}
-        if isinstance(pairs.get("steps"), SequenceNode) and node is not root:
-            continue  # a subflow: linted as a flow of its own
-        role = pairs.get("role")
-        if isinstance(role, ScalarNode) and role.value == "system" and isinstance(pairs.get("content"), ScalarNode):
-            yield pairs["content"], "system message"
+        role = content = steps = None  # the last of each key counts, as in a dict
         for key, value in node.value:
-            if isinstance(key, ScalarNode) and key.value in fields and isinstance(value, ScalarNode):
-                yield value, f"`{key.value}`"
-            elif not (isinstance(key, ScalarNode) and key.value == "content" and value is pairs.get("content")
-                      and isinstance(role, ScalarNode) and role.value == "system"):
+            if isinstance(key, ScalarNode):
+                if key.value == "role":
+                    role = value
+                elif key.value == "content":
+                    content = value
+                elif key.value == "steps":
+                    steps = value
+        if isinstance(steps, SequenceNode) and node is not root:
+            continue  # a subflow: linted as a flow of its own
+        system = isinstance(role, ScalarNode) and role.value == "system"
+        if system and isinstance(content, ScalarNode):
+            yield content, "system message"
+        for key, value in node.value:
+            if isinstance(value, ScalarNode):  # a scalar holds nothing further down
+                if isinstance(key, ScalarNode) and key.value in fields:
+                    yield value, f"`{key.value}`"
+            elif not (system and value is content and isinstance(key, ScalarNode) and key.value == "content"):
                 stack.append(value)
 
 

@@ -31,6 +31,7 @@ class LintContext:
     catalog: Any = None
     _graphs: dict[int, FlowGraph] = field(default_factory=dict)
     _indexes: dict[int, FlowIndex] = field(default_factory=dict)
+    _inputs: dict[str | None, tuple[frozenset[str] | None, frozenset[str]]] = field(default_factory=dict)
 
     @cached_property
     def flows(self) -> list[Flow]:
@@ -49,6 +50,20 @@ class LintContext:
         if index is None:
             index = self._indexes[id(flow)] = FlowIndex(flow)
         return index
+
+    def component_inputs(self, component: str | None) -> tuple[frozenset[str] | None, frozenset[str]]:
+        """What the catalog knows of a component's input: (the fields it accepts, ``None`` when its
+        schema is open or unknown; the properties its schema declares). Asked for every step, so
+        remembered per component."""
+        known = self._inputs.get(component)
+        if known is None:
+            info = self.catalog.lookup(component) if self.catalog is not None else None
+            if info is None:
+                known = (None, frozenset())
+            else:
+                known = (info.accepted_fields, frozenset((info.input_schema or {}).get("properties") or {}))
+            self._inputs[component] = known
+        return known
 
     def options(self, rule: "Rule") -> dict[str, Any]:
         merged = dict(rule.default_options)

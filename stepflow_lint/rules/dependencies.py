@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+from functools import lru_cache
 
 import networkx as nx
 from ruamel.yaml.nodes import MappingNode
@@ -13,6 +14,7 @@ from ..model import RefKind, iter_refs
 from .base import LintContext, Rule, register
 
 
+@lru_cache(maxsize=1024)
 def _norm(name: str) -> str:
     return name.replace("_", "").replace("-", "").lower()
 
@@ -88,12 +90,11 @@ class FalseDependency(Rule):
         for flow in ctx.flows:
             graph = ctx.graph(flow)
             for step in flow.steps:
-                if step.id is None or graph.steps.get(step.id) is not step or not step.input_fields():
+                fields = step.input_fields()
+                if step.id is None or graph.steps.get(step.id) is not step or not fields:
                     continue
-                info = ctx.catalog.lookup(step.component) if ctx.catalog is not None else None
-                accepted = info.accepted_fields if info is not None else None
-                declared = set(((info.input_schema or {}).get("properties") or {})) if info is not None else set()
-                for index, entry in enumerate(step.input_fields()):
+                accepted, declared = ctx.component_inputs(step.component)
+                for index, entry in enumerate(fields):
                     if entry.name in declared:
                         continue  # the component reads it, whatever its name
                     if _norm(entry.name) in ordering:

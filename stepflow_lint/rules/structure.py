@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import difflib
+from functools import lru_cache
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode
 
 from ..diagnostics import Severity, Span
 from ..model import Flow, Ref, RefKind, Scalar
 from ..parse import scalar_value, to_python
-from ..paths import PathError, parse_path, unknown_field
+from ..paths import Path, PathError, parse_path, unknown_field
 from .base import LintContext, Rule, register
 
 BUILTIN_NAMES = ("eval", "map", "iterate", "put_blob", "get_blob", "load_file", "create_messages", "openai",
                  "sleep", "noop")
 
 
-def _all_refs(flow: Flow) -> list[Ref]:
-    return [ref for step in flow.steps for ref in step.refs()] + flow.output_refs()
+@lru_cache(maxsize=4096)
+def _parsed(path: str) -> Path | PathError:
+    """``parse_path``, or the error it raises; memoised: a flow repeats the same few paths."""
+    try:
+        return parse_path(path)
+    except PathError as exc:
+        return exc
 
 
 def _get(node: Node | None, key: str) -> Node | None:
@@ -123,18 +129,20 @@ class InvalidPath(Rule):
 
     def check(self, ctx: LintContext):
         for flow in ctx.flows:
-            for ref in _all_refs(flow):
+            for ref in ctx.index(flow).refs:
                 if ref.kind is RefKind.VARIABLE or ref.path_span is None:
                     continue
-                what = "`$input` path" if ref.kind is RefKind.INPUT else f"`path` of `$step: {ref.target}`"
                 if ref.path is None:
                     if ref.problem is None:  # a non-string `$input` is already malformed (SF004)
-                        yield self.diagnostic(ref.path_span, f"{what} must be a string")
+                        yield self.diagnostic(ref.path_span, f"{_what(ref)} must be a string")
                     continue
-                try:
-                    parse_path(ref.path)
-                except PathError as exc:
-                    yield self.diagnostic(ref.path_span, f"invalid {what}: `{ref.path}`: {exc.message}")
+                parsed = _parsed(ref.path)
+                if isinstance(parsed, PathError):
+                    yield self.diagnostic(ref.path_span, f"invalid {_what(ref)}: `{ref.path}`: {parsed.message}")
+
+
+def _what(ref: Ref) -> str:
+    return "`$input` path" if ref.kind is RefKind.INPUT else f"`path` of `$step: {ref.target}`"
 
 
 @register
@@ -181,24 +189,28 @@ class UnknownField(Rule):
             root = to_python(flow.schemas) if isinstance(flow.schemas, MappingNode) else None
             input_schema = to_python(flow.input_schema) if isinstance(flow.input_schema, MappingNode) else None
             step_schemas = self._step_schemas(flow)
-            for ref in _all_refs(flow):
+            verdicts: dict[tuple[str | None, str], tuple | None] = {}  # (schema owner, path): the finding
+            for ref in ctx.index(flow).refs:
                 if not isinstance(ref.path, str) or ref.path_span is None:
                     continue
                 if ref.kind is RefKind.INPUT:
-                    schema, owner = input_schema, "the flow's input schema"
+                    schema, owner = input_schema, None
                 elif ref.kind is RefKind.STEP and ref.target in step_schemas:
-                    schema, owner = step_schemas[ref.target], f"the output schema of step `{ref.target}`"
+                    schema, owner = step_schemas[ref.target], ref.target
                 else:
                     continue
                 if schema is None:
                     continue
-                try:
-                    path = parse_path(ref.path)
-                except PathError:
+                path = _parsed(ref.path)
+                if isinstance(path, PathError):
                     continue  # SF107
-                found = unknown_field(schema, path, root)
+                key = (owner, ref.path)
+                if key not in verdicts:
+                    verdicts[key] = unknown_field(schema, path, root)
+                found = verdicts[key]
                 if found is None:
                     continue
+                owner = "the flow's input schema" if owner is None else f"the output schema of step `{owner}`"
                 index, known = found
                 field = path.segments[index].value
                 where = f" under `{path.dotted(index)}`" if index else ""
@@ -215,16 +227,30 @@ class UnknownField(Rule):
         result: dict[str, object] = {}
         steps = _get(_get(flow.schemas, "properties"), "steps")
         props = _get(steps, "properties")
-        ids = {step.id for step in flow.steps}
-        use_props = isinstance(props, MappingNode) and (_get(steps, "type") is not None or "properties" not in ids)
+        use_props = isinstance(props, MappingNode) and (
+            _get(steps, "type") is not None or all(step.id != "properties" for step in flow.steps))
         table = props if use_props else steps
         for step in flow.steps:
-            node = _get(table, step.id) if step.id else None
+            if not step.id:
+                continue
+            node = _get(table, step.id)
             if node is None:
-                node = _get(step.node, "output_schema") or _get(step.node, "outputSchema")
-            if isinstance(node, MappingNode) and step.id:
+                node = _legacy_output_schema(step.node)
+            if isinstance(node, MappingNode):
                 result.setdefault(step.id, to_python(node))
         return result
+
+
+def _legacy_output_schema(step: MappingNode) -> Node | None:
+    """The step's first `output_schema`, else its first `outputSchema` (one pass over its keys)."""
+    camel = None
+    for key, value in step.value:
+        if isinstance(key, ScalarNode):
+            if key.value == "output_schema":
+                return value
+            if key.value == "outputSchema" and camel is None:
+                camel = value
+    return camel
 
 
 ACTIONS = ("fail", "useDefault", "retry")
