@@ -24,19 +24,40 @@ class Edge:
 
 
 class FlowGraph:
-    """Dependencies between the steps of one flow (subflows have their own)."""
+    """Dependencies between the steps of one flow (subflows have their own).
+
+    The edges are read once into a plain dict; the networkx graph :attr:`dag`
+    is built from it on first use. Linting a well-formed flow rarely needs it
+    (acyclicity and the executed set come from the dict), and building a
+    networkx graph of 10 000 steps costs more than most rules.
+    """
 
     def __init__(self, flow: Flow):
         self.flow = flow
         self.steps: dict[str, Step] = flow.step_by_id()
-        self.dag = nx.DiGraph()
-        self.dag.add_nodes_from(self.steps)
         self.dangling: list[tuple[Step | None, Ref]] = []  # $step refs naming no step
+        # Every edge runs from an earlier step to a later one: then the list order is a
+        # topological order and the graph is acyclic without asking networkx.
+        self._forward_only = True
+        self._edges: dict[tuple[str, str], list[Ref]] = {}  # (source, target): the references, in order
+        edges = self._edges
         for step in flow.steps:
             if step.id is None or self.steps.get(step.id) is not step:
                 continue
             for ref in step.refs():
-                self._add(step, ref)
+                if ref.kind is not RefKind.STEP or ref.target is None:
+                    continue
+                source = self.steps.get(ref.target)
+                if source is None:
+                    self.dangling.append((step, ref))
+                    continue
+                refs = edges.get((ref.target, step.id))
+                if refs is None:
+                    edges[(ref.target, step.id)] = [ref]
+                else:
+                    refs.append(ref)
+                if source.index > step.index:
+                    self._forward_only = False
         self.output_targets: list[str] = []
         for ref in iter_refs(flow.output):
             if ref.kind is RefKind.STEP and ref.target is not None:
@@ -45,24 +66,21 @@ class FlowGraph:
                 else:
                     self.dangling.append((None, ref))
 
-    def _add(self, step: Step, ref: Ref) -> None:
-        if ref.kind is not RefKind.STEP or ref.target is None:
-            return
-        if ref.target not in self.steps:
-            self.dangling.append((step, ref))
-            return
-        data = self.dag.get_edge_data(ref.target, step.id)
-        if data is None:
-            self.dag.add_edge(ref.target, step.id, refs=[ref])
-        else:
-            data["refs"].append(ref)
+    @cached_property
+    def dag(self) -> nx.DiGraph:
+        """Step -> step that waits for it; each edge's ``refs`` lists the references behind it."""
+        dag = nx.DiGraph()
+        dag.add_nodes_from(self.steps)
+        dag.add_edges_from((source, target, {"refs": refs}) for (source, target), refs in self._edges.items())
+        return dag
 
     def refs_between(self, source: str, target: str) -> list[Ref]:
-        data = self.dag.get_edge_data(source, target)
-        return data["refs"] if data else []
+        return self._edges.get((source, target), [])
 
     @cached_property
     def is_acyclic(self) -> bool:
+        if self._forward_only:
+            return True
         return nx.is_directed_acyclic_graph(self._without_self_loops)
 
     @cached_property
@@ -85,9 +103,16 @@ class FlowGraph:
         """Steps a lazy engine runs: those the output or a ``mustExecute`` step reaches."""
         roots = set(self.output_targets)
         roots.update(step.id for step in self.steps.values() if step.must_execute)
+        waits_for: dict[str, list[str]] = {}
+        for source, target in self._edges:
+            waits_for.setdefault(target, []).append(source)
         result = set(roots)
-        for root in roots:
-            result |= nx.ancestors(self.dag, root)
+        pending = list(roots)
+        while pending:  # everything the roots wait for, directly or not
+            for source in waits_for.get(pending.pop(), ()):
+                if source not in result:
+                    result.add(source)
+                    pending.append(source)
         return result
 
     def waves(self, only: Iterable[str] | None = None) -> list[list[str]]:

@@ -391,7 +391,7 @@ class LateValidation(Rule):
             if not graph.is_acyclic:
                 continue
             steps = list(graph.steps.values())
-            validators = [s for s in steps if self._is_validator(s, opts) and _input_refs(s)]
+            validators = [s for s in steps if _reads_input(s) and self._is_validator(s, opts)]
             if not validators:
                 continue
             for step in steps:
@@ -417,3 +417,7 @@ class LateValidation(Rule):
 
 def _input_refs(step) -> list[Ref]:
     return [ref for ref in step.refs() if ref.kind is RefKind.INPUT]
+
+
+def _reads_input(step) -> bool:
+    return any(ref.kind is RefKind.INPUT for ref in step.refs())
