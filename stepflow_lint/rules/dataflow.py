@@ -88,23 +88,19 @@ class RepeatedLargeCopy(Rule):
             by_id = ctx.graph(flow).steps
             copies: dict[str, list[tuple[Step, Ref]]] = defaultdict(list)
             stores: dict[str, Step] = {}
-            for step in flow.steps:
-                refs = index.input_step_refs(step)
-                if not refs:
-                    continue
-                is_store = _matches(step.component, opts["blob-components"])
-                for ref in refs:
-                    if ref.whole:
-                        if is_store:
-                            stores.setdefault(ref.target, step)
-                        else:
-                            copies[ref.target].append((step, ref))
+            for step, ref in index.whole_copies:
+                if _matches(step.component, opts["blob-components"]):
+                    stores.setdefault(ref.target, step)
+                else:
+                    copies[ref.target].append((step, ref))
             for target, uses in copies.items():
                 consumers = list(dict.fromkeys(step for step, _ in uses))
+                if len(consumers) < opts["min-consumers"]:
+                    continue
                 source = by_id.get(target)
                 large = _matches(target, opts["large-steps"]) or (
                     source is not None and _matches(source.component, opts["large-components"]))
-                if len(consumers) < opts["min-consumers"] or not large:
+                if not large:
                     continue
                 store = stores.get(target)
                 advice = (f"pass the blob of `{store.id}` instead" if store else
@@ -213,17 +209,14 @@ class WholeObjectReference(Rule):
         for flow in ctx.flows:
             index = ctx.index(flow)
             by_path: dict[tuple[str, str], list[tuple[Step, Ref]]] = defaultdict(list)
-            for step in flow.steps:
-                for ref in index.input_step_refs(step):
-                    if not ref.whole and step.component:
-                        by_path[(step.component, ref.target)].append((step, ref))
-            for step in flow.steps:
+            for step, ref in index.field_copies:
+                if step.component:
+                    by_path[(step.component, ref.target)].append((step, ref))
+            for step, ref in index.whole_copies:
                 if not step.component or _matches(step.component, skip):
                     continue
-                for ref in index.input_step_refs(step):
-                    others = [(s, r) for s, r in by_path.get((step.component, ref.target), ()) if s is not step]
-                    if not ref.whole or not others:
-                        continue
+                others = [(s, r) for s, r in by_path.get((step.component, ref.target), ()) if s is not step]
+                if others:
                     fields = ", ".join(dict.fromkeys(f"`{r.path}`" for _, r in others))
                     yield self.diagnostic(ref.span, (
                         f"`{step.id}` takes the whole output of `{ref.target}`, while `{others[0][0].id}` calls the "

@@ -32,18 +32,27 @@ class FlowIndex:
         """Every reference of the steps (``Step.refs()``, in step order), then of the output."""
         return [ref for step in self.flow.steps for ref in step.refs()] + self.output_refs
 
-    def input_step_refs(self, step: Step) -> list[Ref]:
-        """`$step` references to another step in ``step``'s input (not `skipIf`: that copies nothing)."""
-        return self._input_step_refs[step]
+    @cached_property
+    def whole_copies(self) -> list[tuple[Step, Ref]]:
+        """(step, reference) for each `$step` reference in a step's input that takes another
+        step's whole output (no `path`), in source order. Inputs only: `skipIf` copies nothing."""
+        return self._copies[0]
 
     @cached_property
-    def _input_step_refs(self) -> dict[Step, list[Ref]]:
-        result: dict[Step, list[Ref]] = {}
+    def field_copies(self) -> list[tuple[Step, Ref]]:
+        """Like :attr:`whole_copies`, for the references that select a `path` of the output."""
+        return self._copies[1]
+
+    @cached_property
+    def _copies(self) -> tuple[list[tuple[Step, Ref]], list[tuple[Step, Ref]]]:
+        whole: list[tuple[Step, Ref]] = []
+        fields: list[tuple[Step, Ref]] = []
         for step in self.flow.steps:
             own = step.id
-            result[step] = [ref for ref in step.input_refs()
-                            if ref.kind is RefKind.STEP and ref.target and ref.target != own]
-        return result
+            for ref in step.input_refs():
+                if ref.kind is RefKind.STEP and ref.target and ref.target != own:
+                    (whole if ref.whole else fields).append((step, ref))
+        return whole, fields
 
     @cached_property
     def unusual_refs(self) -> list[Ref]:
