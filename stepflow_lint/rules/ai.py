@@ -295,11 +295,18 @@ class VerbosePrompt(Rule):
         opts = ctx.options(self)
         limit = int(opts["max-chars"])
         fields = set(opts["prompt-fields"])
+        # Without aliases every node of an input lies inside the input's text, and a scalar's value
+        # is never longer than its text (escapes, folding and indentation only shorten it): an
+        # input whose text is within the limit cannot hold a prompt over it.
+        bounded = "*" not in ctx.source.text
         for flow in ctx.flows:
             for step in flow.steps:
                 if step.input is None:
                     continue
-                for node, where in _system_prompts(step.input.node, fields):
+                node = step.input.node
+                if bounded and node.end_mark.index - node.start_mark.index <= limit:
+                    continue
+                for node, where in _system_prompts(node, fields):
                     text = scalar_value(node)
                     if isinstance(text, str) and len(text) > limit:
                         yield self.diagnostic(Span.of(node), f"{where} of `{step.id}` is {len(text):,} characters "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode
 
 from ..diagnostics import Applicability, Edit, Severity, Span
@@ -16,6 +18,7 @@ from .base import LintContext, Rule, register
 _MALFORMED = (RefForm.NESTED_BRACE, RefForm.HALF_STEP, RefForm.HALF_INPUT)
 _LEGACY = (RefForm.LEGACY_FROM, RefForm.LEGACY_REF)
 _SCHEMA_KEYS = ("input_schema", "output_schema", "inputSchema", "outputSchema")
+_NAME = attrgetter("name")
 # Keys that mean the same thing as a rename target: renaming next to one would clash.
 _CLASHES = {"skipIf": ("skipIf", "skip")}
 
@@ -31,13 +34,6 @@ def _index(mapping: MappingNode, *names: str) -> int | None:
         if isinstance(key, ScalarNode) and key.value in names:
             return i
     return None
-
-
-def _any_key(mapping: MappingNode, names) -> bool:
-    for key, _ in mapping.value:
-        if isinstance(key, ScalarNode) and key.value in names:
-            return True
-    return False
 
 
 def _single_line(node: Node | None) -> bool:
@@ -301,7 +297,7 @@ class LegacySyntax(Rule):
                             yield from self._error_action(found[1], "`onSkip`")
             yield from self._root(source, flow)
             for step in flow.steps:
-                if _any_key(step.node, LEGACY_STEP_KEYS):
+                if not LEGACY_STEP_KEYS.keys().isdisjoint(map(_NAME, step.fields)):  # the step's keys
                     caveat = _error_caveat(step.on_error.node) if step.on_error is not None else None
                     yield from self._renames(step.node, LEGACY_STEP_KEYS, "step", {"on_error": caveat})
                 if step.on_error is not None and isinstance(step.on_error.node, MappingNode):
