@@ -376,7 +376,9 @@ class PerItemSteps(Rule):
                 if not step.id or not step.component:
                     continue
                 for ref in step.input_refs():
-                    match = _INDEX.match(ref.path or "") if ref.kind is not RefKind.VARIABLE else None
+                    if ref.kind is RefKind.VARIABLE or not ref.path or "[" not in ref.path:
+                        continue  # no index to group by
+                    match = _INDEX.match(ref.path)
                     if match:
                         key = (step.component, ref.kind, ref.target, match["prefix"])
                         groups[key].setdefault(step.id, (step, ref, int(match["index"])))
