@@ -234,41 +234,47 @@ def _duplicates_in(pairs) -> list[DuplicateKey]:
     return found
 
 
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, SequenceNode):
+        return node.value
+    return []
+
+
 def _refuse_alias_bomb(root: Node) -> None:
     """Refuse a document whose aliases would expand it far beyond what is written.
 
-    The composer shares one node per anchor, so the tree is a DAG; sizes are
-    computed once per distinct node, never by expanding.
+    The composer shares one node per anchor, so the tree is a DAG; expanded
+    sizes are computed once per distinct node (post-order), never by expanding.
     """
-    order: list[Node] = []
-    references: dict[int, int] = {}
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in references:
-            references[id(node)] += 1
-            continue
-        references[id(node)] = 1
-        order.append(node)
-        if isinstance(node, MappingNode):
-            for key, value in node.value:
-                stack.extend((key, value))
-        elif isinstance(node, SequenceNode):
-            stack.extend(node.value)
     sizes: dict[int, int] = {}
-    for node in reversed(order):
-        total = 1
-        if isinstance(node, MappingNode):
-            total += sum(sizes[id(k)] + sizes[id(v)] for k, v in node.value)
-        elif isinstance(node, SequenceNode):
-            total += sum(sizes[id(item)] for item in node.value)
-        sizes[id(node)] = total
-    if sizes[id(root)] - len(order) <= MAX_ALIAS_EXPANSION:
+    references: dict[int, int] = {id(root): 1}
+    distinct: dict[int, Node] = {}
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        children = _children(node)
+        if children_done:
+            sizes[id(node)] = 1 + sum(sizes[id(child)] for child in children)
+            continue
+        if id(node) in distinct:
+            continue  # already waiting on the stack for its children
+        distinct[id(node)] = node
+        stack.append((node, True))
+        for child in children:
+            references[id(child)] = references.get(id(child), 0) + 1
+            if id(child) not in sizes and id(child) not in distinct:
+                stack.append((child, False))
+    total = sizes[id(root)]
+    if total - len(distinct) <= MAX_ALIAS_EXPANSION:
         return
-    shared = [node for node in order if references[id(node)] > 1]
+    shared = [node for key, node in distinct.items() if references[key] > 1]
     worst = max(shared, key=lambda node: sizes[id(node)] * references[id(node)])
     raise ParseError(
-        f"aliases expand this document to {sizes[id(root)]:,} nodes from {len(order):,} written "
+        f"aliases expand this document to {total:,} nodes from {len(distinct):,} written "
         "(an alias bomb?); refusing to analyse it",
         Span.of(worst),
     )

@@ -92,3 +92,21 @@ def test_second_document_is_an_error_at_its_start():
     with pytest.raises(ParseError) as info:
         parse(Source.from_text("a: 1\n---\nb: 2\n"))
     assert (info.value.span.line, info.value.span.column) == (1, 0)
+
+
+@pytest.mark.parametrize("text", ["m: {p: &p 1}\ns: *p\n", "a: [&x {b: [1, &y 2]}]\nc: *y\nd: *x\n",
+                                  "x: &p [1]\ny: {z: *p, w: [*p]}\n"])
+def test_aliases_to_nested_nodes_are_fine(text):
+    document = parse(Source.from_text(text))
+    assert document.root is not None
+
+
+def test_alias_bomb_position_is_the_heaviest_shared_node():
+    lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
+    for i in range(1, 8):
+        prev, cur = chr(96 + i), chr(97 + i)
+        lines.append(f"{cur}: &{cur} [" + ",".join([f"*{prev}"] * 9) + "]")
+    with pytest.raises(ParseError) as info:
+        parse(Source.from_text("\n".join(lines) + "\n"))
+    assert "alias bomb" in info.value.message
+    assert info.value.span.line == 6
