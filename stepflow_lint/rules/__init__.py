@@ -1,6 +1,8 @@
 """Every rule, one module per family; importing this package registers them all."""
 
-from . import ai, dataflow, dependencies, legacy, references, structure, syntax, variables  # noqa: F401  (registration side effect)
+# Imported for their side effect: each rule class registers itself.
+from . import (ai, dataflow, dependencies, legacy, references, structure, syntax,  # noqa: F401
+               validation, variables)
 from .base import REGISTRY, LintContext, Rule, register
 
 __all__ = ["REGISTRY", "LintContext", "Rule", "register", "all_rules"]

@@ -1,4 +1,4 @@
-"""AI-call rules: repeated calls, unbounded output, verbose prompts, late validation."""
+"""AI-call rules: repeated calls, unbounded output, verbose prompts (late validation: validation.py)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def matches(component: str | None, patterns) -> bool:
     return glob_match(component, patterns)
 
 
-def _ai_patterns(ctx: LintContext, rule: Rule) -> list[str]:
+def ai_patterns(ctx: LintContext, rule: Rule) -> list[str]:
     opts = ctx.options(rule)
     return list(opts.get("ai-components", AI_COMPONENTS)) + list(opts.get("extend-ai-components", []))
 
@@ -166,7 +166,7 @@ class UnboundedAiOutput(Rule):
         opts = ctx.options(self)
         limits = set(opts["limit-fields"])
         settings = set(opts["settings-fields"])
-        patterns = _ai_patterns(ctx, self)
+        patterns = ai_patterns(ctx, self)
         for flow in ctx.flows:
             for step in flow.steps:
                 accepted, declared = ctx.component_inputs(step.component)
@@ -343,88 +343,3 @@ def _system_prompts(root, fields: set[str]):
                     yield value, f"`{key.value}`"
             elif not (system and value is content and isinstance(key, ScalarNode) and key.value == "content"):
                 stack.append(value)
-
-
-@register
-class LateValidation(Rule):
-    """
-    ## What it does
-    In a flow that has a validation step — a step whose id or component
-    matches `validation-steps` / `validation-components` (`*valid*`,
-    `*verify*`, …) and that reads the workflow input — reports an expensive
-    step (an AI call, or a component matching `expensive-components`) that
-    reads the workflow input directly but does not wait for any validation
-    step (neither through its input nor its `skipIf`).
-
-    ## Why is this bad?
-    The expensive step starts at once, in parallel with the validation: on
-    invalid input the flow still pays for the AI call or heavy processing
-    before failing. The guide: "validate inputs early to avoid expensive
-    processing on invalid data".
-
-    ## Example
-    ```yaml
-    steps:
-      - id: validate_input
-        component: /validation/fast_check
-        input: { data: { $input: "$" } }
-      - id: expensive_processing
-        component: /builtin/openai
-        input: { messages: { $input: messages }, max_tokens: 100 }
-    ```
-
-    ## Fix
-    Take the data from the validation step (`{ $step: validate_input }`), or
-    make the step wait for it, e.g. `skipIf: { $step: validate_input, path:
-    invalid }`. Silent when the validation step itself waits for the
-    expensive step (it validates that step's output).
-    """
-
-    code = "SF404"
-    name = "late-validation"
-    severity = Severity.WARNING
-    default_options = {"validation-steps": ["*valid*", "*verify*", "*verif*", "*sanitiz*", "*check_input*"],
-                       "validation-components": ["*/valid*", "*/validat*", "*/verify*", "*/schema_check*",
-                                                 "*/check_input*"],
-                       "ai-components": AI_COMPONENTS, "extend-ai-components": [], "expensive-components": []}
-
-    def check(self, ctx: LintContext):
-        import networkx as nx
-
-        opts = ctx.options(self)
-        expensive = _ai_patterns(ctx, self) + list(opts["expensive-components"])
-        for flow in ctx.flows:
-            graph = ctx.graph(flow)
-            if not graph.is_acyclic:
-                continue
-            steps = list(graph.steps.values())
-            validators = [s for s in steps if _reads_input(s) and self._is_validator(s, opts)]
-            if not validators:
-                continue
-            for step in steps:
-                if step in validators or self._is_validator(step, opts) or not matches(step.component, expensive):
-                    continue
-                reads = _input_refs(step)
-                if not reads:
-                    continue
-                ancestors = nx.ancestors(graph.dag, step.id)
-                later = nx.descendants(graph.dag, step.id)
-                pending = [v for v in validators if v.id not in later]  # others check this step's output
-                if not pending or any(v.id in ancestors for v in pending):
-                    continue
-                names = ", ".join(f"`{v.id}`" for v in pending)
-                yield self.diagnostic(reads[0].span, f"`{step.id}` ({step.component}) reads the workflow input "
-                                      f"directly and starts before {names} has validated it")
-
-    @staticmethod
-    def _is_validator(step, opts) -> bool:
-        return glob_match((step.id or "").lower(), opts["validation-steps"]) \
-            or matches((step.component or "").lower(), opts["validation-components"])
-
-
-def _input_refs(step) -> list[Ref]:
-    return [ref for ref in step.refs() if ref.kind is RefKind.INPUT]
-
-
-def _reads_input(step) -> bool:
-    return any(ref.kind is RefKind.INPUT for ref in step.refs())

@@ -1,0 +1,95 @@
+"""Validation order: expensive work must not start before the flow's input is validated (SF404)."""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from ..diagnostics import Severity
+from ..model import RefKind
+from ..model.expressions import Ref
+from ..patterns import glob_match
+from .ai import AI_COMPONENTS, ai_patterns, matches
+from .base import LintContext, Rule, register
+
+
+@register
+class LateValidation(Rule):
+    """
+    ## What it does
+    In a flow that has a validation step — a step whose id or component
+    matches `validation-steps` / `validation-components` (`*valid*`,
+    `*verify*`, …) and that reads the workflow input — reports an expensive
+    step (an AI call, or a component matching `expensive-components`) that
+    reads the workflow input directly but does not wait for any validation
+    step (neither through its input nor its `skipIf`).
+
+    ## Why is this bad?
+    The expensive step starts at once, in parallel with the validation: on
+    invalid input the flow still pays for the AI call or heavy processing
+    before failing. The guide: "validate inputs early to avoid expensive
+    processing on invalid data".
+
+    ## Example
+    ```yaml
+    steps:
+      - id: validate_input
+        component: /validation/fast_check
+        input: { data: { $input: "$" } }
+      - id: expensive_processing
+        component: /builtin/openai
+        input: { messages: { $input: messages }, max_tokens: 100 }
+    ```
+
+    ## Fix
+    Take the data from the validation step (`{ $step: validate_input }`), or
+    make the step wait for it, e.g. `skipIf: { $step: validate_input, path:
+    invalid }`. Silent when the validation step itself waits for the
+    expensive step (it validates that step's output).
+    """
+
+    code = "SF404"
+    name = "late-validation"
+    severity = Severity.WARNING
+    default_options = {"validation-steps": ["*valid*", "*verify*", "*verif*", "*sanitiz*", "*check_input*"],
+                       "validation-components": ["*/valid*", "*/validat*", "*/verify*", "*/schema_check*",
+                                                 "*/check_input*"],
+                       "ai-components": AI_COMPONENTS, "extend-ai-components": [], "expensive-components": []}
+
+    def check(self, ctx: LintContext):
+        opts = ctx.options(self)
+        expensive = ai_patterns(ctx, self) + list(opts["expensive-components"])
+        for flow in ctx.flows:
+            graph = ctx.graph(flow)
+            if not graph.is_acyclic:
+                continue
+            steps = list(graph.steps.values())
+            validators = [s for s in steps if _reads_input(s) and self._is_validator(s, opts)]
+            if not validators:
+                continue
+            for step in steps:
+                if step in validators or self._is_validator(step, opts) or not matches(step.component, expensive):
+                    continue
+                reads = _input_refs(step)
+                if not reads:
+                    continue
+                ancestors = nx.ancestors(graph.dag, step.id)
+                later = nx.descendants(graph.dag, step.id)
+                pending = [v for v in validators if v.id not in later]  # others check this step's output
+                if not pending or any(v.id in ancestors for v in pending):
+                    continue
+                names = ", ".join(f"`{v.id}`" for v in pending)
+                yield self.diagnostic(reads[0].span, f"`{step.id}` ({step.component}) reads the workflow input "
+                                      f"directly and starts before {names} has validated it")
+
+    @staticmethod
+    def _is_validator(step, opts) -> bool:
+        return glob_match((step.id or "").lower(), opts["validation-steps"]) \
+            or matches((step.component or "").lower(), opts["validation-components"])
+
+
+def _input_refs(step) -> list[Ref]:
+    return [ref for ref in step.refs() if ref.kind is RefKind.INPUT]
+
+
+def _reads_input(step) -> bool:
+    return any(ref.kind is RefKind.INPUT for ref in step.refs())
