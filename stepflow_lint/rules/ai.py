@@ -37,8 +37,10 @@ class DuplicateStep(Rule):
     Reports a step that calls the same component as an earlier step with the
     same input, once `skipIf` and `onError` agree too. Inputs are compared as
     values (key order, quoting, flow or block style and `$.a` vs `a` paths do
-    not matter), not as text. Steps with `mustExecute: true` are left alone:
-    a repeated side effect may be intended.
+    not matter), not as text. Steps with `mustExecute: true`, and components
+    whose name says they act on the world (`side-effect-components`: store,
+    write, send, put, delete, …), are left alone: repeating a side effect may
+    be the point (e.g. a test that runs three writes in parallel).
 
     ## Why is this bad?
     The component runs twice for one result. For an AI call that is twice the
@@ -66,12 +68,17 @@ class DuplicateStep(Rule):
     name = "duplicate-step"
     severity = Severity.WARNING
     fix = Applicability.UNSAFE
+    default_options = {"side-effect-components": [
+        "*store*", "*write*", "*save*", "*send*", "*post*", "*put*", "*delete*", "*remove*", "*insert*",
+        "*update*", "*upsert*", "*create*", "*publish*", "*notify*", "*email*", "*upload*", "*execute*"]}
 
     def check(self, ctx: LintContext):
+        side_effects = ctx.options(self)["side-effect-components"]
         for flow in ctx.flows:
             graph = ctx.graph(flow)
             candidates = [step for step in flow.steps if step.id is not None and graph.steps.get(step.id) is step
-                          and step.component and not step.must_execute]
+                          and step.component and not step.must_execute
+                          and not glob_match(step.component, side_effects, fold=True)]
             # Steps with the same input reference the same steps: only steps that share the component
             # and the referenced steps need their whole inputs compared.
             shapes = [(step.component, frozenset([ref.target for ref in step.refs()])) for step in candidates]
