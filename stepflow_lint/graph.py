@@ -8,19 +8,11 @@ run; everything else in a wave runs in parallel.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from functools import cached_property
 
 import networkx as nx
 
 from .model import Flow, Ref, RefKind, Step, iter_refs
-
-
-@dataclass(slots=True, eq=False)
-class Edge:
-    source: str
-    target: str
-    refs: list[Ref] = field(default_factory=list)
 
 
 class FlowGraph:
