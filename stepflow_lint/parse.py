@@ -15,7 +15,6 @@ import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
@@ -23,12 +22,7 @@ from ruamel.yaml.reader import ReaderError
 from .diagnostics import Span
 from .source import Source
 
-try:  # the C parser ships in ruamel.yaml.clib
-    from ruamel.yaml.cyaml import CBaseLoader as _CLoader
-except ImportError:  # pragma: no cover - exercised by forcing pure mode in tests
-    _CLoader = None
-
-HAVE_C_PARSER = _CLoader is not None
+from .compose import HAVE_C_PARSER, compose, events
 
 MAX_DEPTH = 256
 """Deepest nesting accepted. Real flows stay under 20 levels."""
@@ -68,7 +62,7 @@ def parse(source: Source, *, pure: bool = False) -> Document:
     use_c = HAVE_C_PARSER and not pure
     with gc_paused():
         try:
-            root = _CLoader(text).get_single_node() if use_c else YAML(typ="base", pure=True).compose(text)
+            root = compose(text, pure=not use_c)
         except ReaderError as exc:
             raise _reader_error(source, exc) from None
         except MarkedYAMLError as exc:
@@ -154,10 +148,9 @@ def _refuse_deep_nesting(text: str) -> None:
 
 
 def _exact_depth_check(text: str) -> None:
-    events = _c_events(text) if HAVE_C_PARSER else YAML(typ="base", pure=True).parse(text)
     depth = 0
     try:
-        for event in events:
+        for event in events(text):
             name = type(event).__name__
             if name in ("MappingStartEvent", "SequenceStartEvent"):
                 depth += 1
@@ -173,12 +166,6 @@ def _exact_depth_check(text: str) -> None:
                 break
     except YAMLError:
         return  # the real parse reports syntax errors with full context
-
-
-def _c_events(text: str):
-    loader = _CLoader(text)
-    while loader.check_event():
-        yield loader.get_event()
 
 
 def _check_tree(root: Node, text: str) -> list[DuplicateKey]:
