@@ -38,11 +38,7 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from . import info, lint  # noqa: F401  (commands register themselves on `cli`)
-    try:
-        from . import analyze  # noqa: F401
-    except ImportError:  # pragma: no cover - analyze lands separately
-        pass
+    from . import analyze, info, lint  # noqa: F401  (commands register themselves on `cli`)
 
 
 _register()

@@ -15,7 +15,7 @@ from ..diagnostics import Span
 from ..parse import scalar_value
 from .expressions import Field, Literal, read_value, walk_values
 from .flow import (LEGACY_ON_ERROR_KEYS, LEGACY_ROOT_KEYS, LEGACY_STEP_KEYS, ON_ERROR_KEYS, ROOT_KEYS,
-                   STEP_KEYS, TEST_CASE_KEYS, TEST_KEYS, Flow, OnError, Problem, Step, TestCase)
+                   STEP_KEYS, TEST_KEYS, Flow, OnError, Problem, Step, TestCase)
 
 _TYPE_NAMES = {MappingNode: "a mapping", SequenceNode: "a list", ScalarNode: "a scalar"}
 _WRAPPED_SCHEMAS = ("input", "output", "variables")  # belong under `schemas.properties`

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ruamel.yaml.nodes import MappingNode, Node
+from ruamel.yaml.nodes import Node
 
 from ..diagnostics import Span
 from .expressions import Field, Obj, Ref, Value, iter_refs
@@ -149,6 +149,15 @@ class Flow:
 
     def output_refs(self) -> list[Ref]:
         return list(iter_refs(self.output))
+
+    def expressions(self):
+        """Every expression of the flow: its output, then each step's input, skip condition and error default."""
+        yield self.output
+        for step in self.steps:
+            yield step.input
+            yield step.skip_if
+            if step.on_error is not None:
+                yield step.on_error.default_value
 
     def walk(self):
         """This flow and every subflow inside it, depth first."""

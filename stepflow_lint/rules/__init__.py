@@ -2,7 +2,7 @@
 
 # Imported for their side effect: each rule class registers itself.
 from . import (ai, dataflow, dependencies, legacy, references, structure, syntax,  # noqa: F401
-               validation, variables)
+               testcases, validation, variables)
 from .base import REGISTRY, LintContext, Rule, register
 
 __all__ = ["REGISTRY", "LintContext", "Rule", "register", "all_rules"]

@@ -69,7 +69,7 @@ class FlowIndex:
     def complex_key_fields(self) -> list[Field]:
         """Object fields (outside `$literal`) whose key is a mapping or a list, not a string."""
         found: list[Field] = []
-        for value in _value_roots(self.flow):
+        for value in self.flow.expressions():
             for item in walk_values(value):
                 if type(item) is Obj:
                     for entry in item.fields:
@@ -78,11 +78,3 @@ class FlowIndex:
         return found
 
 
-def _value_roots(flow: Flow):
-    """The flow's values in the order SF004/SF005 report them: output, then each step's."""
-    yield flow.output
-    for step in flow.steps:
-        yield step.input
-        yield step.skip_if
-        if step.on_error is not None:
-            yield step.on_error.default_value

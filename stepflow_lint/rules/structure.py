@@ -9,7 +9,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode
 
 from ..diagnostics import Severity, Span
 from ..model import Flow, Ref, RefKind, Scalar
-from ..parse import scalar_value, to_python
+from ..parse import to_python
 from ..paths import Path, PathError, parse_path, unknown_field
 from .base import LintContext, Rule, register
 
@@ -375,8 +375,3 @@ class MissingMetadata(Rule):
         detail = " and no ".join(f"`{m}`" for m in missing)
         yield self.diagnostic(span, f"the flow has no {detail}; add {'them' if len(missing) > 1 else 'it'} so "
                                     "people and tools can tell what it does")
-
-
-
-
-from .testcases import InvalidTestCase  # noqa: E402,F401  (SF112 lives beside this family)

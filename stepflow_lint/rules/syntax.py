@@ -3,19 +3,8 @@
 from __future__ import annotations
 
 from ..diagnostics import Severity
-from ..model import Flow
 from ..model.expressions import Coalesce, Conditional, walk_values
 from .base import LintContext, Rule, register
-
-
-def _expressions(flow: Flow):
-    """Every expression of a flow: its output, each step's input, skip condition and error default."""
-    yield flow.output
-    for step in flow.steps:
-        yield step.input
-        yield step.skip_if
-        if step.on_error is not None:
-            yield step.on_error.default_value
 
 
 @register
@@ -97,7 +86,7 @@ class InvalidFlowStructure(Rule):
         for flow in ctx.flows:
             for problem in flow.problems:
                 yield self.diagnostic(problem.span, problem.message)
-            for value in _expressions(flow):
+            for value in flow.expressions():
                 for item in walk_values(value):
                     if type(item) in (Conditional, Coalesce) and item.problem:
                         yield self.diagnostic(item.problem_span or item.span, item.problem)
