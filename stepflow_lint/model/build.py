@@ -129,7 +129,7 @@ def _read_step(flow: Flow, index: int, node: MappingNode) -> Step:
     for entry, (_, value) in zip(step.fields, node.value):
         name = entry.name
         if name == "id":
-            step.id_span = Span.of(value)
+            step.id_node = value
             if isinstance(value, ScalarNode) and isinstance(scalar_value(value), str) and value.value:
                 step.id = value.value
             else:
@@ -137,7 +137,7 @@ def _read_step(flow: Flow, index: int, node: MappingNode) -> Step:
                                              Span.of(value)))
                 step.id = value.value if isinstance(value, ScalarNode) and value.value else None
         elif name == "component":
-            step.component_span = Span.of(value)
+            step.component_node = value
             if isinstance(value, ScalarNode) and isinstance(scalar_value(value), str):
                 step.component = value.value
             else:
@@ -163,9 +163,9 @@ def _read_step(flow: Flow, index: int, node: MappingNode) -> Step:
             flow.problems.append(Problem(f"unknown step key `{name}`: {_IGNORED_KEYS[name]}", entry.key_span))
         else:
             flow.problems.append(_unknown_key("step", entry, STEP_KEYS))
-    if step.id_span is None:
+    if step.id_node is None:
         flow.problems.append(Problem("step has no `id`", _key_span_or_node(node)))
-    if step.component_span is None:
+    if step.component_node is None:
         flow.problems.append(Problem(f"step {_label(step)} has no `component`", _key_span_or_node(node)))
     for value in walk_values(step.input):
         if isinstance(value, Literal) and _looks_like_flow(value.inner):

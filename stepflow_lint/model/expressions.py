@@ -46,7 +46,10 @@ class Value:
 
 @dataclass(slots=True, eq=False)
 class Scalar(Value):
-    value: object = None
+    @property
+    def value(self):
+        """The scalar's value under YAML 1.2's core schema (computed on use: most are never read)."""
+        return scalar_value(self.node)
 
 
 @dataclass(slots=True, eq=False)
@@ -80,14 +83,22 @@ class Arr(Value):
 class Ref(Value):
     kind: RefKind = RefKind.STEP
     target: str | None = None          # step id or variable name
-    target_span: Span | None = None
+    target_node: Node | None = None    # where the target is written
     path: str | None = None            # as written; None when absent
-    path_span: Span | None = None
+    path_node: Node | None = None
     form: RefForm = RefForm.CURRENT
     on_skip: Value | None = None
     default: Value | None = None
     extra: list[Field] = field(default_factory=list)  # keys the form does not allow
     problem: str | None = None         # why the reference is malformed, if it is
+
+    @property
+    def target_span(self) -> Span | None:
+        return Span.of(self.target_node) if self.target_node is not None else None
+
+    @property
+    def path_span(self) -> Span | None:
+        return Span.of(self.path_node) if self.path_node is not None else None
 
     @property
     def whole(self) -> bool:
@@ -119,7 +130,7 @@ class Coalesce(Value):
 def read_value(node: Node) -> Value:
     """Read a YAML node as a Stepflow value expression."""
     if isinstance(node, ScalarNode):
-        return Scalar(node, scalar_value(node))
+        return Scalar(node)
     if isinstance(node, SequenceNode):
         return Arr(node, [read_value(item) for item in node.value])
     return _read_mapping(node)
@@ -170,17 +181,18 @@ def _field_value(node: MappingNode, name: str) -> Node | None:
     return None
 
 
-def _scalar_text(node: Node | None) -> tuple[str | None, Span | None]:
+def _scalar_text(node: Node | None) -> tuple[str | None, Node | None]:
+    """A scalar's text (a non-string scalar as written), and the node it is read from."""
     if isinstance(node, ScalarNode):
         value = scalar_value(node)
-        return (value if isinstance(value, str) else node.value), Span.of(node)
-    return None, (Span.of(node) if node is not None else None)
+        return (value if isinstance(value, str) else node.value), node
+    return None, node
 
 
-def _path_text(node: Node | None) -> tuple[str | None, Span | None]:
-    """A `path` value: its text, or None (with its span) when it is a number, boolean or collection."""
+def _path_text(node: Node | None) -> tuple[str | None, Node | None]:
+    """A `path` value: its text, or None (with its node) when it is a number, boolean or collection."""
     if _not_a_string(node):
-        return None, Span.of(node)
+        return None, node
     return _scalar_text(node)
 
 
@@ -195,7 +207,7 @@ _VARIABLE_KEYS = frozenset(("$variable", "default"))
 
 def _step_ref(node: MappingNode) -> Ref:
     target_node = _field_value(node, "$step")
-    path, path_span = _path_text(_field_value(node, "path"))
+    path, path_at = _path_text(_field_value(node, "path"))
     on_skip = _optional(node, "onSkip")
     extra = _extras(node, _STEP_KEYS)
     if isinstance(target_node, MappingNode):
@@ -204,64 +216,64 @@ def _step_ref(node: MappingNode) -> Ref:
         if inner_input is not None or _field_value(target_node, "workflow") is not None:
             inner_path, _ = _scalar_text(inner_input)
             combined = _join_paths(inner_path, path)
-            return Ref(node, RefKind.INPUT, None, None, combined, path_span, RefForm.HALF_INPUT,
+            return Ref(node, RefKind.INPUT, None, None, combined, path_at, RefForm.HALF_INPUT,
                        on_skip, None, extra, "`$step` holds an input reference")
-        target, target_span = _scalar_text(inner_step)
-        return Ref(node, RefKind.STEP, target, target_span, path, path_span, RefForm.HALF_STEP,
+        target, target_at = _scalar_text(inner_step)
+        return Ref(node, RefKind.STEP, target, target_at, path, path_at, RefForm.HALF_STEP,
                    on_skip, None, extra, "`$step` holds a `{step: …}` mapping instead of a step id")
-    target, target_span = _scalar_text(target_node)
+    target, target_at = _scalar_text(target_node)
     problem = None if target else "`$step` must name a step id"
     if isinstance(target_node, ScalarNode) and _not_a_string(target_node):
         problem = f"`$step` must be a step id (a string), found {_describe(target_node)}"
-    return Ref(node, RefKind.STEP, target, target_span, path, path_span, RefForm.CURRENT,
+    return Ref(node, RefKind.STEP, target, target_at, path, path_at, RefForm.CURRENT,
                on_skip, None, extra, problem)
 
 
 def _input_ref(node: MappingNode) -> Ref:
     value_node = _field_value(node, "$input")
-    path, path_span = _scalar_text(value_node)
-    sibling, sibling_span = _path_text(_field_value(node, "path"))
+    path, path_at = _scalar_text(value_node)
+    sibling, sibling_at = _path_text(_field_value(node, "path"))
     problem = None
     if _not_a_string(value_node):
         problem = f"`$input` must be a path string, found {_describe(value_node)}"
     if sibling is not None:
-        path, path_span = _join_paths(path, sibling), sibling_span or path_span
-    elif sibling_span is not None:  # `path: 5`: SF107 says it must be a string
-        path, path_span = None, sibling_span
-    return Ref(node, RefKind.INPUT, None, None, path, path_span, RefForm.CURRENT,
+        path, path_at = _join_paths(path, sibling), sibling_at or path_at
+    elif sibling_at is not None:  # `path: 5`: SF107 says it must be a string
+        path, path_at = None, sibling_at
+    return Ref(node, RefKind.INPUT, None, None, path, path_at, RefForm.CURRENT,
                _optional(node, "onSkip"), None, _extras(node, _INPUT_KEYS), problem)
 
 
 def _variable_ref(node: MappingNode) -> Ref:
     name_node = _field_value(node, "$variable")
-    name, name_span = _scalar_text(name_node)
+    name, name_at = _scalar_text(name_node)
     problem = None if name else "`$variable` must name a variable"
     if _not_a_string(name_node):
         problem = f"`$variable` must be a variable name (a string), found {_describe(name_node)}"
-    return Ref(node, RefKind.VARIABLE, name, name_span, None, None, RefForm.CURRENT,
+    return Ref(node, RefKind.VARIABLE, name, name_at, None, None, RefForm.CURRENT,
                None, _optional(node, "default"), _extras(node, _VARIABLE_KEYS), problem)
 
 
 def _legacy_ref(node: MappingNode, key: str) -> Ref:
     form = RefForm.LEGACY_FROM if key == "$from" else RefForm.LEGACY_REF
     source = _field_value(node, key)
-    path, path_span = _scalar_text(_field_value(node, "path"))
+    path, path_at = _scalar_text(_field_value(node, "path"))
     extra = _extras(node, frozenset((key, "path", "onSkip", "on_skip")))
     on_skip = _optional(node, "onSkip") or _optional(node, "on_skip")
     if isinstance(source, MappingNode):
         step_node = _field_value(source, "step")
         if step_node is not None:
-            target, target_span = _scalar_text(step_node)
-            return Ref(node, RefKind.STEP, target, target_span, path, path_span, form, on_skip, None, extra,
+            target, target_at = _scalar_text(step_node)
+            return Ref(node, RefKind.STEP, target, target_at, path, path_at, form, on_skip, None, extra,
                        None if target else f"`{key}: {{step: …}}` must name a step id")
         if _field_value(source, "workflow") is not None:
-            return Ref(node, RefKind.INPUT, None, None, path, path_span, form, on_skip, None, extra)
+            return Ref(node, RefKind.INPUT, None, None, path, path_at, form, on_skip, None, extra)
     elif isinstance(source, ScalarNode) and isinstance(scalar_value(source), str) and source.value:
         # A transitional dialect: `$from: $input` (the workflow input) or `$from: step_id`.
         if source.value == "$input":
-            return Ref(node, RefKind.INPUT, None, None, path, path_span, form, on_skip, None, extra)
-        return Ref(node, RefKind.STEP, source.value, Span.of(source), path, path_span, form, on_skip, None, extra)
-    return Ref(node, RefKind.STEP, None, None, path, path_span, form, on_skip, None, extra,
+            return Ref(node, RefKind.INPUT, None, None, path, path_at, form, on_skip, None, extra)
+        return Ref(node, RefKind.STEP, source.value, source, path, path_at, form, on_skip, None, extra)
+    return Ref(node, RefKind.STEP, None, None, path, path_at, form, on_skip, None, extra,
                f"`{key}` must be `{{step: ID}}` or `{{workflow: input}}`")
 
 
@@ -271,16 +283,16 @@ def _nested_brace(node: MappingNode) -> Ref | None:
     if not (isinstance(inner_value, ScalarNode) and inner_value.value == "" and not inner_value.style):
         return None
     names = [_key_name(k) for k, _ in inner.value]
-    path, path_span = _scalar_text(_field_value(node, "path"))
+    path, path_at = _scalar_text(_field_value(node, "path"))
     extra = [_field(k, v) for k, v in node.value[1:] if _key_name(k) != "path"]
     problem = "a mapping is used as a key: YAML reads `{ { $step: x }, path: p }` as a nested mapping"
     if names == ["$step"]:
-        target, target_span = _scalar_text(inner.value[0][1])
-        return Ref(node, RefKind.STEP, target, target_span, path, path_span, RefForm.NESTED_BRACE,
+        target, target_at = _scalar_text(inner.value[0][1])
+        return Ref(node, RefKind.STEP, target, target_at, path, path_at, RefForm.NESTED_BRACE,
                    None, None, extra, problem)
     if names == ["$input"]:
         inner_path, _ = _scalar_text(inner.value[0][1])
-        return Ref(node, RefKind.INPUT, None, None, _join_paths(inner_path, path), path_span,
+        return Ref(node, RefKind.INPUT, None, None, _join_paths(inner_path, path), path_at,
                    RefForm.NESTED_BRACE, None, None, extra, problem)
     return None
 

@@ -57,9 +57,9 @@ class Step:
     index: int
     node: Node
     id: str | None = None
-    id_span: Span | None = None
+    id_node: Node | None = None
     component: str | None = None
-    component_span: Span | None = None
+    component_node: Node | None = None
     input: Value | None = None
     skip_if: Value | None = None
     skip_key: str | None = None
@@ -73,6 +73,14 @@ class Step:
     @property
     def span(self) -> Span:
         return Span.of(self.node)
+
+    @property
+    def id_span(self) -> Span | None:
+        return Span.of(self.id_node) if self.id_node is not None else None
+
+    @property
+    def component_span(self) -> Span | None:
+        return Span.of(self.component_node) if self.component_node is not None else None
 
     def field(self, name: str) -> Field | None:
         for entry in self.fields:

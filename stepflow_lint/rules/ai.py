@@ -181,7 +181,7 @@ class UnboundedAiOutput(Rule):
                     continue
                 if accepted is not None and not accepted & limits:
                     continue  # the component cannot be bounded from here
-                if not isinstance(step.input, Obj) or step.component_span is None:
+                if not isinstance(step.input, Obj) or step.component_node is None:
                     continue
                 if _has_field(step.input, limits) or any(
                         f.name in settings and not isinstance(f.value, (Obj, Scalar, Arr))

@@ -5,10 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 from itertools import chain
 
-from ruamel.yaml.nodes import ScalarNode
-
-from ..model import Field, Flow, Obj, Ref, RefForm, RefKind, Step, walk_values
-
+from ..model import Coalesce, Conditional, Field, Flow, Obj, Ref, RefForm, RefKind, Step, walk_values
 
 class FlowIndex:
     """What several rules read about one flow, gathered once: get it with ``ctx.index(flow)``.
@@ -68,13 +65,26 @@ class FlowIndex:
     @cached_property
     def complex_key_fields(self) -> list[Field]:
         """Object fields (outside `$literal`) whose key is a mapping or a list, not a string."""
-        found: list[Field] = []
+        return self._notable_values[0]
+
+    @cached_property
+    def operator_problems(self) -> list[Conditional | Coalesce]:
+        """`$if` / `$coalesce` expressions the engine refuses (no `then`, not a list)."""
+        return self._notable_values[1]
+
+    @cached_property
+    def _notable_values(self) -> tuple[list[Field], list[Conditional | Coalesce]]:
+        # One walk over every value serves both lists (each walk of a large flow costs ~20 ms).
+        keys: list[Field] = []
+        operators: list[Conditional | Coalesce] = []
         for value in self.flow.expressions():
             for item in walk_values(value):
-                if type(item) is Obj:
+                kind = type(item)
+                if kind is Obj:
                     for entry in item.fields:
-                        if not isinstance(entry.key_node, ScalarNode):
-                            found.append(entry)
-        return found
-
+                        if type(entry.key_node.value) is not str:
+                            keys.append(entry)
+                elif (kind is Conditional or kind is Coalesce) and item.problem:
+                    operators.append(item)
+        return keys, operators
 

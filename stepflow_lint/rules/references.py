@@ -59,7 +59,7 @@ class DuplicateStepId(Rule):
         for flow in ctx.flows:
             first: dict[str, Step] = {}
             for step in flow.steps:
-                if step.id is None or step.id_span is None:
+                if step.id is None or step.id_node is None:
                     continue
                 earlier = first.setdefault(step.id, step)
                 if earlier is not step:

@@ -67,9 +67,12 @@ class InvalidComponent(Rule):
     def check(self, ctx: LintContext):
         for flow in ctx.flows:
             for step in flow.steps:
-                component, span = step.component, step.component_span
-                if component is None or span is None:
+                component = step.component
+                if component is None or step.component_node is None:
                     continue  # missing or not a string: SF002
+                if component.startswith("/") and component.strip() == component and component != "/":
+                    continue  # the common case, decided before any message is built
+                span = step.component_span
                 label = f"step `{step.id}`" if step.id else f"step {step.index + 1}"
                 text = component.strip()
                 if not text:
@@ -130,7 +133,7 @@ class InvalidPath(Rule):
     def check(self, ctx: LintContext):
         for flow in ctx.flows:
             for ref in ctx.index(flow).refs:
-                if ref.kind is RefKind.VARIABLE or ref.path_span is None:
+                if ref.kind is RefKind.VARIABLE or ref.path_node is None:
                     continue
                 if ref.path is None:
                     if ref.problem is None:  # a non-string `$input` is already malformed (SF004)
@@ -191,7 +194,7 @@ class UnknownField(Rule):
             step_schemas = self._step_schemas(flow)
             verdicts: dict[tuple[str | None, str], tuple | None] = {}  # (schema owner, path): the finding
             for ref in ctx.index(flow).refs:
-                if not isinstance(ref.path, str) or ref.path_span is None:
+                if not isinstance(ref.path, str) or ref.path_node is None:
                     continue
                 if ref.kind is RefKind.INPUT:
                     schema, owner = input_schema, None

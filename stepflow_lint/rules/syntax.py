@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from ..diagnostics import Severity
-from ..model.expressions import Coalesce, Conditional, walk_values
 from .base import LintContext, Rule, register
 
 
@@ -86,10 +85,8 @@ class InvalidFlowStructure(Rule):
         for flow in ctx.flows:
             for problem in flow.problems:
                 yield self.diagnostic(problem.span, problem.message)
-            for value in flow.expressions():
-                for item in walk_values(value):
-                    if type(item) in (Conditional, Coalesce) and item.problem:
-                        yield self.diagnostic(item.problem_span or item.span, item.problem)
+            for item in ctx.index(flow).operator_problems:
+                yield self.diagnostic(item.problem_span or item.span, item.problem)
 
 
 @register
