@@ -7,6 +7,7 @@ from itertools import chain
 
 from ..model import Coalesce, Conditional, Field, Flow, Obj, Ref, RefForm, RefKind, Step, walk_values
 
+
 class FlowIndex:
     """What several rules read about one flow, gathered once: get it with ``ctx.index(flow)``.
 
