@@ -36,7 +36,13 @@ def _only_space_before(text: str, offset: int, stop: int | None = None) -> bool:
 
 
 def _rest_of_line_end(text: str, offset: int) -> int | None:
-    """If only blanks and a comment follow ``offset`` on its line, the offset after the line break."""
+    """If only blanks and a comment follow ``offset`` on its line, the offset after the line break.
+
+    Content that ends with its own line break (a block scalar, `|` or `>`,
+    ends at the start of the next line) has nothing after it: ``offset``.
+    """
+    if offset == 0 or text[offset - 1] == "\n":
+        return offset
     end = text.find("\n", offset)
     tail = text[offset:] if end < 0 else text[offset:end]
     stripped = tail.strip(" \t\r")
