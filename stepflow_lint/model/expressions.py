@@ -142,36 +142,42 @@ def _key_name(key: Node) -> str | None:
 
 def _read_mapping(node: MappingNode) -> Value:
     pairs = node.value
-    if pairs:
-        first_key = pairs[0][0]
-        if isinstance(first_key, MappingNode):
-            nested = _nested_brace(node)
-            if nested is not None:
-                return nested
-        if not any(type(k.value) is str and k.value[:1] == "$" for k, _ in pairs):
-            return Obj(node, [_field(k, v) for k, v in pairs])
-        names = {_key_name(k) for k, _ in pairs}
-        if "$step" in names:
-            return _step_ref(node)
-        if "$input" in names:
-            return _input_ref(node)
-        if "$variable" in names:
-            return _variable_ref(node)
-        if "$from" in names or "$ref" in names:
-            return _legacy_ref(node, "$from" if "$from" in names else "$ref")
-        if "$literal" in names:
-            inner = next(v for k, v in pairs if _key_name(k) == "$literal")
-            return Literal(node, inner)
-        if "$if" in names:
-            return _conditional(node)
-        if "$coalesce" in names:
-            return _coalesce(node)
+    if pairs and isinstance(pairs[0][0], MappingNode):
+        nested = _nested_brace(node)
+        if nested is not None:
+            return nested
+    # Only a scalar key's value is a string; most mappings have no `$` key and are plain objects.
+    operators = {k.value for k, _ in pairs if type(k.value) is str and k.value[:1] == "$"}
+    if operators:
+        if "$step" in operators:
+            return _step_ref(node, _values(pairs))
+        if "$input" in operators:
+            return _input_ref(node, _values(pairs))
+        if "$variable" in operators:
+            return _variable_ref(node, _values(pairs))
+        if "$from" in operators or "$ref" in operators:
+            return _legacy_ref(node, _values(pairs), "$from" if "$from" in operators else "$ref")
+        if "$literal" in operators:
+            return Literal(node, _values(pairs)["$literal"])
+        if "$if" in operators:
+            return _conditional(node, _values(pairs))
+        if "$coalesce" in operators:
+            return _coalesce(node, _values(pairs))
     return Obj(node, [_field(k, v) for k, v in pairs])
 
 
 def _field(key: Node, value: Node) -> Field:
     name = key.value if isinstance(key, ScalarNode) else "<complex key>"
     return Field(name, key, read_value(value))
+
+
+def _values(pairs: list[tuple[Node, Node]]) -> dict[str, Node]:
+    """The value of each scalar key, the first one where a key repeats (one pass; operators read several keys)."""
+    result: dict[str, Node] = {}
+    for key, value in pairs:
+        if isinstance(key, ScalarNode) and key.value not in result:
+            result[key.value] = value
+    return result
 
 
 def _field_value(node: MappingNode, name: str) -> Node | None:
@@ -182,10 +188,12 @@ def _field_value(node: MappingNode, name: str) -> Node | None:
 
 
 def _scalar_text(node: Node | None) -> tuple[str | None, Node | None]:
-    """A scalar's text (a non-string scalar as written), and the node it is read from."""
+    """A scalar's text (a non-string scalar as written), and the node it is read from.
+
+    Both are ``node.value``: a scalar read as a string is its text unchanged.
+    """
     if isinstance(node, ScalarNode):
-        value = scalar_value(node)
-        return (value if isinstance(value, str) else node.value), node
+        return node.value, node
     return None, node
 
 
@@ -196,7 +204,9 @@ def _path_text(node: Node | None) -> tuple[str | None, Node | None]:
     return _scalar_text(node)
 
 
-def _extras(node: MappingNode, allowed: frozenset[str]) -> list[Field]:
+def _extras(node: MappingNode, values: dict[str, Node], allowed: frozenset[str]) -> list[Field]:
+    if len(values) == len(node.value) and values.keys() <= allowed:
+        return []  # the usual case: every key scalar, allowed and written once
     return [_field(k, v) for k, v in node.value if _key_name(k) not in allowed]
 
 
@@ -205,20 +215,20 @@ _INPUT_KEYS = frozenset(("$input", "path", "onSkip"))
 _VARIABLE_KEYS = frozenset(("$variable", "default"))
 
 
-def _step_ref(node: MappingNode) -> Ref:
-    target_node = _field_value(node, "$step")
-    path, path_at = _path_text(_field_value(node, "path"))
-    on_skip = _optional(node, "onSkip")
-    extra = _extras(node, _STEP_KEYS)
+def _step_ref(node: MappingNode, values: dict[str, Node]) -> Ref:
+    target_node = values.get("$step")
+    path, path_at = _path_text(values.get("path"))
+    on_skip = _optional(values, "onSkip")
+    extra = _extras(node, values, _STEP_KEYS)
     if isinstance(target_node, MappingNode):
-        inner_step = _field_value(target_node, "step")
-        inner_input = _field_value(target_node, "$input")
-        if inner_input is not None or _field_value(target_node, "workflow") is not None:
+        inner = _values(target_node.value)
+        inner_input = inner.get("$input")
+        if inner_input is not None or inner.get("workflow") is not None:
             inner_path, _ = _scalar_text(inner_input)
             combined = _join_paths(inner_path, path)
             return Ref(node, RefKind.INPUT, None, None, combined, path_at, RefForm.HALF_INPUT,
                        on_skip, None, extra, "`$step` holds an input reference")
-        target, target_at = _scalar_text(inner_step)
+        target, target_at = _scalar_text(inner.get("step"))
         return Ref(node, RefKind.STEP, target, target_at, path, path_at, RefForm.HALF_STEP,
                    on_skip, None, extra, "`$step` holds a `{step: …}` mapping instead of a step id")
     target, target_at = _scalar_text(target_node)
@@ -229,10 +239,10 @@ def _step_ref(node: MappingNode) -> Ref:
                on_skip, None, extra, problem)
 
 
-def _input_ref(node: MappingNode) -> Ref:
-    value_node = _field_value(node, "$input")
+def _input_ref(node: MappingNode, values: dict[str, Node]) -> Ref:
+    value_node = values.get("$input")
     path, path_at = _scalar_text(value_node)
-    sibling, sibling_at = _path_text(_field_value(node, "path"))
+    sibling, sibling_at = _path_text(values.get("path"))
     problem = None
     if _not_a_string(value_node):
         problem = f"`$input` must be a path string, found {_describe(value_node)}"
@@ -241,25 +251,25 @@ def _input_ref(node: MappingNode) -> Ref:
     elif sibling_at is not None:  # `path: 5`: SF107 says it must be a string
         path, path_at = None, sibling_at
     return Ref(node, RefKind.INPUT, None, None, path, path_at, RefForm.CURRENT,
-               _optional(node, "onSkip"), None, _extras(node, _INPUT_KEYS), problem)
+               _optional(values, "onSkip"), None, _extras(node, values, _INPUT_KEYS), problem)
 
 
-def _variable_ref(node: MappingNode) -> Ref:
-    name_node = _field_value(node, "$variable")
+def _variable_ref(node: MappingNode, values: dict[str, Node]) -> Ref:
+    name_node = values.get("$variable")
     name, name_at = _scalar_text(name_node)
     problem = None if name else "`$variable` must name a variable"
     if _not_a_string(name_node):
         problem = f"`$variable` must be a variable name (a string), found {_describe(name_node)}"
     return Ref(node, RefKind.VARIABLE, name, name_at, None, None, RefForm.CURRENT,
-               None, _optional(node, "default"), _extras(node, _VARIABLE_KEYS), problem)
+               None, _optional(values, "default"), _extras(node, values, _VARIABLE_KEYS), problem)
 
 
-def _legacy_ref(node: MappingNode, key: str) -> Ref:
+def _legacy_ref(node: MappingNode, values: dict[str, Node], key: str) -> Ref:
     form = RefForm.LEGACY_FROM if key == "$from" else RefForm.LEGACY_REF
-    source = _field_value(node, key)
-    path, path_at = _scalar_text(_field_value(node, "path"))
-    extra = _extras(node, frozenset((key, "path", "onSkip", "on_skip")))
-    on_skip = _optional(node, "onSkip") or _optional(node, "on_skip")
+    source = values.get(key)
+    path, path_at = _scalar_text(values.get("path"))
+    extra = _extras(node, values, frozenset((key, "path", "onSkip", "on_skip")))
+    on_skip = _optional(values, "onSkip") or _optional(values, "on_skip")
     if isinstance(source, MappingNode):
         step_node = _field_value(source, "step")
         if step_node is not None:
@@ -297,16 +307,16 @@ def _nested_brace(node: MappingNode) -> Ref | None:
     return None
 
 
-def _conditional(node: MappingNode) -> Conditional:
-    result = Conditional(node, _optional(node, "$if"), _optional(node, "then"), _optional(node, "else"))
-    if _field_value(node, "then") is None:
+def _conditional(node: MappingNode, values: dict[str, Node]) -> Conditional:
+    result = Conditional(node, _optional(values, "$if"), _optional(values, "then"), _optional(values, "else"))
+    if values.get("then") is None:
         result.problem = "`$if` has no `then`: write `{$if: CONDITION, then: VALUE, else: OTHER}`"
         result.problem_span = _key_span(node, "$if")
     return result
 
 
-def _coalesce(node: MappingNode) -> Coalesce:
-    items = _field_value(node, "$coalesce")
+def _coalesce(node: MappingNode, values: dict[str, Node]) -> Coalesce:
+    items = values.get("$coalesce")
     if isinstance(items, SequenceNode):
         return Coalesce(node, [read_value(i) for i in items.value])
     return Coalesce(node, [read_value(items)] if items is not None else [],
@@ -339,8 +349,8 @@ def _not_a_string(node: Node | None) -> bool:
     return value is not None and not isinstance(value, str)
 
 
-def _optional(node: MappingNode, name: str) -> Value | None:
-    value = _field_value(node, name)
+def _optional(values: dict[str, Node], name: str) -> Value | None:
+    value = values.get(name)
     return read_value(value) if value is not None else None
 
 
