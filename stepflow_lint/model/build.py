@@ -13,9 +13,10 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..diagnostics import Span
 from ..parse import scalar_value
-from .expressions import Field, Literal, read_value, walk_values
+from .expressions import Field, Literal, read_value
 from .flow import (LEGACY_ON_ERROR_KEYS, LEGACY_ROOT_KEYS, LEGACY_STEP_KEYS, ON_ERROR_KEYS, ROOT_KEYS,
                    STEP_KEYS, TEST_KEYS, Flow, OnError, Problem, Step, TestCase)
+from .walk import find_values
 
 _TYPE_NAMES = {MappingNode: "a mapping", SequenceNode: "a list", ScalarNode: "a scalar"}
 _WRAPPED_SCHEMAS = ("input", "output", "variables")  # belong under `schemas.properties`
@@ -167,8 +168,8 @@ def _read_step(flow: Flow, index: int, node: MappingNode) -> Step:
         flow.problems.append(Problem("step has no `id`", _key_span_or_node(node)))
     if step.component_node is None:
         flow.problems.append(Problem(f"step {_label(step)} has no `component`", _key_span_or_node(node)))
-    for value in walk_values(step.input):
-        if isinstance(value, Literal) and _looks_like_flow(value.inner):
+    for value in find_values(step.input, (Literal,)):
+        if _looks_like_flow(value.inner):
             sub = build_flow(value.inner, flow.problems, parent=step)
             if sub is not None:
                 step.subflow = step.subflow or sub

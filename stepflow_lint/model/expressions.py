@@ -364,30 +364,6 @@ def _join_paths(outer: str | None, inner: str | None) -> str | None:
     return f"{outer}.{inner_text}" if not inner_text.startswith("[") else f"{outer}{inner_text}"
 
 
-def iter_refs(value: Value | None):
-    """Every reference inside a value, in source order (never inside `$literal`)."""
-    if value is None:
-        return
-    stack = [value]
-    while stack:
-        current = stack.pop()
-        kind = type(current)
-        if kind is Ref:
-            yield current
-            if current.on_skip is not None:
-                stack.append(current.on_skip)
-            if current.default is not None:
-                stack.append(current.default)
-        elif kind is Obj:
-            stack.extend(f.value for f in reversed(current.fields))
-        elif kind is Arr:
-            stack.extend(reversed(current.items))
-        elif kind is Conditional:
-            stack.extend(v for v in (current.otherwise, current.then, current.condition) if v is not None)
-        elif kind is Coalesce:
-            stack.extend(reversed(current.items))
-
-
 def content_end(node: Node) -> tuple[int, int, int]:
     """(offset, line, column) just after the last character of a node's content.
 
@@ -404,22 +380,3 @@ def content_end(node: Node) -> tuple[int, int, int]:
             return mark.index, mark.line, mark.column
         last = current.value[-1]
         current = last[1] if isinstance(current, MappingNode) else last
-
-
-def walk_values(value: Value | None):
-    """Every value inside ``value`` (itself included), never inside `$literal`."""
-    if value is None:
-        return
-    stack = [value]
-    while stack:
-        current = stack.pop()
-        yield current
-        kind = type(current)
-        if kind is Obj:
-            stack.extend(f.value for f in reversed(current.fields))
-        elif kind is Arr or kind is Coalesce:
-            stack.extend(reversed(current.items))
-        elif kind is Conditional:
-            stack.extend(v for v in (current.otherwise, current.then, current.condition) if v is not None)
-        elif kind is Ref:
-            stack.extend(v for v in (current.default, current.on_skip) if v is not None)

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from ruamel.yaml.nodes import Node
 
 from ..diagnostics import Span
-from .expressions import Field, Obj, Ref, Value, iter_refs
+from .expressions import Field, Obj, Ref, Value
+from .walk import iter_refs
 
 ROOT_KEYS = ("schema", "name", "description", "version", "schemas", "steps", "output", "test",
              "examples", "metadata", "variables")

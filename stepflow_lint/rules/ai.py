@@ -9,7 +9,8 @@ from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ..diagnostics import Applicability, Edit, Severity, Span
 from ..edits import delete_sequence_item
 from ..model import RefKind
-from ..model.expressions import Arr, Coalesce, Conditional, Literal, Obj, Ref, Scalar, walk_values
+from ..model.expressions import Arr, Coalesce, Conditional, Literal, Obj, Ref, Scalar
+from ..model.walk import walk_values
 from ..parse import scalar_value
 from ..patterns import glob_match
 from .base import LintContext, Rule, register

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 from itertools import chain
 
-from ..model import Coalesce, Conditional, Field, Flow, Obj, Ref, RefForm, RefKind, Step, walk_values
+from ..model import Coalesce, Conditional, Field, Flow, Obj, Ref, RefForm, RefKind, Step, find_values
 
 
 class FlowIndex:
@@ -79,13 +79,12 @@ class FlowIndex:
         keys: list[Field] = []
         operators: list[Conditional | Coalesce] = []
         for value in self.flow.expressions():
-            for item in walk_values(value):
-                kind = type(item)
-                if kind is Obj:
+            for item in find_values(value, (Obj, Conditional, Coalesce)):
+                if type(item) is Obj:
                     for entry in item.fields:
                         if type(entry.key_node.value) is not str:
                             keys.append(entry)
-                elif (kind is Conditional or kind is Coalesce) and item.problem:
+                elif item.problem:
                     operators.append(item)
         return keys, operators
 
