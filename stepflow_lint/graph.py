@@ -28,9 +28,9 @@ class FlowGraph:
         self.flow = flow
         self.steps: dict[str, Step] = flow.step_by_id()
         self.dangling: list[tuple[Step | None, Ref]] = []  # $step refs naming no step
-        # Every edge runs from an earlier step to a later one: then the list order is a
-        # topological order and the graph is acyclic without asking networkx.
-        self._forward_only = True
+        # Every edge runs from an earlier step to a later one (or is a self-loop): then the list
+        # order is a topological order and the graph is acyclic without asking networkx.
+        self.forward_only = True
         self._edges: dict[tuple[str, str], list[Ref]] = {}  # (source, target): the references, in order
         edges = self._edges
         for step in flow.steps:
@@ -49,7 +49,7 @@ class FlowGraph:
                 else:
                     refs.append(ref)
                 if source.index > step.index:
-                    self._forward_only = False
+                    self.forward_only = False
         self.output_targets: list[str] = []
         for ref in iter_refs(flow.output):
             if ref.kind is RefKind.STEP and ref.target is not None:
@@ -71,7 +71,7 @@ class FlowGraph:
 
     @cached_property
     def is_acyclic(self) -> bool:
-        if self._forward_only:
+        if self.forward_only:
             return True
         return nx.is_directed_acyclic_graph(self._without_self_loops)
 

@@ -74,12 +74,19 @@ class DuplicateStep(Rule):
         "*update*", "*upsert*", "*create*", "*publish*", "*notify*", "*email*", "*upload*", "*execute*"]}
 
     def check(self, ctx: LintContext):
-        side_effects = ctx.options(self)["side-effect-components"]
+        patterns = ctx.options(self)["side-effect-components"]
+        side_effect: dict[str, bool] = {}  # a flow uses a few components many times: match each once
         for flow in ctx.flows:
             graph = ctx.graph(flow)
-            candidates = [step for step in flow.steps if step.id is not None and graph.steps.get(step.id) is step
-                          and step.component and not step.must_execute
-                          and not glob_match(step.component, side_effects, fold=True)]
+            candidates = []
+            for step in flow.steps:
+                if step.id is None or graph.steps.get(step.id) is not step or not step.component \
+                        or step.must_execute:
+                    continue
+                if step.component not in side_effect:
+                    side_effect[step.component] = glob_match(step.component, patterns, fold=True)
+                if not side_effect[step.component]:
+                    candidates.append(step)
             # Steps with the same input reference the same steps: only steps that share the component
             # and the referenced steps need their whole inputs compared.
             shapes = [(step.component, frozenset([ref.target for ref in step.refs()])) for step in candidates]

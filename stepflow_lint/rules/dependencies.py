@@ -87,6 +87,7 @@ class FalseDependency(Rule):
         opts = ctx.options(self)
         ordering = {_norm(n) for n in opts["ordering-fields"]}
         latency = dict(opts.get("latency-ms") or {})
+        ordering_name: dict[str, bool] = {}  # field names repeat from step to step: normalise each once
         for flow in ctx.flows:
             graph = ctx.graph(flow)
             for step in flow.steps:
@@ -97,7 +98,10 @@ class FalseDependency(Rule):
                 for index, entry in enumerate(fields):
                     if entry.name in declared:
                         continue  # the component reads it, whatever its name
-                    if _norm(entry.name) in ordering:
+                    is_ordering = ordering_name.get(entry.name)
+                    if is_ordering is None:
+                        is_ordering = ordering_name[entry.name] = _norm(entry.name) in ordering
+                    if is_ordering:
                         why = f"`{entry.name}` is an ordering-only field"
                     elif accepted is not None and entry.name not in accepted:
                         why = f"`{step.component}` has no input field `{entry.name}`"

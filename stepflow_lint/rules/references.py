@@ -359,6 +359,8 @@ class ForwardReference(Rule):
     def check(self, ctx: LintContext):
         for flow in ctx.flows:
             graph = ctx.graph(flow)
+            if graph.forward_only and len(graph.steps) == sum(step.id is not None for step in flow.steps):
+                continue  # ids unique and every reference the graph read points back: none is forward
             first: dict[str, Step] = {}
             counts: dict[str, int] = {}
             for step in flow.steps:
