@@ -30,3 +30,33 @@ def glob_match(text: str | None, patterns: Iterable[str], *, fold: bool = False)
     if not text:
         return False
     return _match(text, tuple(patterns), fold)
+
+
+class GlobSet:
+    """A list of patterns to test against texts that rarely repeat (step ids).
+
+    ``glob_match`` memoises per text, which pays off for component paths (a
+    flow uses a handful) but only churns its cache for thousands of step ids.
+    Patterns of the common shape ``*word*`` become one substring search; the
+    rest one regular expression.
+    """
+
+    __slots__ = ("_words", "_regex")
+
+    def __init__(self, patterns: Iterable[str]):
+        words, others = [], []
+        for pattern in patterns:
+            inner = pattern[1:-1]
+            if len(pattern) > 2 and pattern[0] == pattern[-1] == "*" and not any(c in inner for c in "*?[]"):
+                words.append(inner)
+            else:
+                others.append(pattern)
+        self._words = re.compile("|".join(map(re.escape, words))) if words else None
+        self._regex = _compile(tuple(others), False) if others else None
+
+    def match(self, text: str | None) -> bool:
+        if not text:
+            return False
+        if self._words is not None and self._words.search(text) is not None:
+            return True
+        return self._regex is not None and self._regex.match(text) is not None

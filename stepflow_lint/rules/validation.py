@@ -7,7 +7,7 @@ import networkx as nx
 from ..diagnostics import Severity
 from ..model import RefKind
 from ..model.expressions import Ref
-from ..patterns import glob_match
+from ..patterns import GlobSet
 from .ai import AI_COMPONENTS, ai_patterns, matches
 from .base import LintContext, Rule, register
 
@@ -63,11 +63,12 @@ class LateValidation(Rule):
             if not graph.is_acyclic:
                 continue
             steps = list(graph.steps.values())
-            validators = [s for s in steps if _reads_input(s) and self._is_validator(s, opts)]
+            is_validator = self._validator_test(opts)
+            validators = [s for s in steps if is_validator(s) and _reads_input(s)]
             if not validators:
                 continue
             for step in steps:
-                if step in validators or self._is_validator(step, opts) or not matches(step.component, expensive):
+                if step in validators or is_validator(step) or not matches(step.component, expensive):
                     continue
                 reads = _input_refs(step)
                 if not reads:
@@ -82,9 +83,18 @@ class LateValidation(Rule):
                                       f"directly and starts before {names} has validated it")
 
     @staticmethod
-    def _is_validator(step, opts) -> bool:
-        return glob_match((step.id or "").lower(), opts["validation-steps"]) \
-            or matches((step.component or "").lower(), opts["validation-components"])
+    def _validator_test(opts):
+        """Whether a step validates, by id (thousands of distinct ones) or component (a handful)."""
+        ids = GlobSet(opts["validation-steps"])
+        by_component: dict[str | None, bool] = {}
+
+        def is_validator(step) -> bool:
+            component = step.component
+            verdict = by_component.get(component)
+            if verdict is None:
+                verdict = by_component[component] = matches((component or "").lower(), opts["validation-components"])
+            return verdict or ids.match((step.id or "").lower())
+        return is_validator
 
 
 def _input_refs(step) -> list[Ref]:
