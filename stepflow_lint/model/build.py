@@ -13,10 +13,10 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..diagnostics import Span
 from ..parse import scalar_value
-from .expressions import Field, Literal, read_value
+from .expressions import Coalesce, Conditional, Field, Literal, Value
 from .flow import (LEGACY_ON_ERROR_KEYS, LEGACY_ROOT_KEYS, LEGACY_STEP_KEYS, ON_ERROR_KEYS, ROOT_KEYS,
                    STEP_KEYS, TEST_KEYS, Flow, OnError, Problem, Step, TestCase)
-from .walk import find_values
+from .read import ValueReader, read_value
 
 _TYPE_NAMES = {MappingNode: "a mapping", SequenceNode: "a list", ScalarNode: "a scalar"}
 _WRAPPED_SCHEMAS = ("input", "output", "variables")  # belong under `schemas.properties`
@@ -36,12 +36,55 @@ def build_flow(root: Node | None, problems: list[Problem], parent: Step | None =
         return None
     flow = Flow(root, Span.of(root), parent=parent)
     flow.fields = _fields(root)
+    expressions = _Expressions()
     for entry in flow.fields:
-        _read_root_field(flow, entry)
+        _read_root_field(flow, entry, expressions)
+    expressions.note_on(flow)
     _read_schemas(flow)
     if flow.field("steps") is None and flow.field("outputs") is None:
         flow.problems.append(Problem("a flow needs a `steps` list", _key_span_or_node(root)))
     return flow
+
+
+class _Expressions:
+    """Reads one flow's expressions with one :class:`ValueReader`, keeping what it notes per expression.
+
+    Rules want the noted values in the order of ``Flow.expressions()`` (output,
+    then each step's input, skip condition, error default), but keys come in
+    any order (`output` after `steps`, `skipIf` before `input`) and a repeated
+    key keeps only its last value. So each expression's notes are kept apart,
+    keyed by its value, and joined in that order at the end; most flows have none.
+    """
+
+    __slots__ = ("reader", "notes")
+
+    def __init__(self) -> None:
+        self.reader = ValueReader()
+        self.notes: dict[Value, tuple[list[Literal], list[Field], list[Conditional | Coalesce]]] = {}
+
+    def read(self, node: Node) -> Value:
+        reader = self.reader
+        literals, keys, operators = reader.literals, reader.complex_key_fields, reader.operator_problems
+        marks = len(literals), len(keys), len(operators)
+        value = reader.read(node)
+        if marks != (len(literals), len(keys), len(operators)):
+            self.notes[value] = (literals[marks[0]:], keys[marks[1]:], operators[marks[2]:])
+        return value
+
+    def literals(self, value: Value | None) -> list[Literal]:
+        """The `$literal` values inside ``value`` (read by :meth:`read`), in source order."""
+        notes = self.notes.get(value) if value is not None else None
+        return notes[0] if notes else []
+
+    def note_on(self, flow: Flow) -> None:
+        """Give ``flow`` the fields with complex keys and the refused operators of its expressions."""
+        if not self.notes:
+            return
+        for value in flow.expressions():
+            notes = self.notes.get(value) if value is not None else None
+            if notes:
+                flow.complex_key_fields.extend(notes[1])
+                flow.operator_problems.extend(notes[2])
 
 
 def _fields(node: MappingNode) -> list[Field]:
@@ -56,7 +99,7 @@ def _value_nodes(node: MappingNode) -> dict[str, Node]:
     return result
 
 
-def _read_root_field(flow: Flow, entry: Field) -> None:
+def _read_root_field(flow: Flow, entry: Field, expressions: _Expressions) -> None:
     node = next(v for k, v in flow.node.value if k is entry.key_node)
     name = entry.name
     if name in ("name", "description", "version", "schema"):
@@ -68,9 +111,9 @@ def _read_root_field(flow: Flow, entry: Field) -> None:
         elif name == "description":
             flow.description = scalar_value(node)
     elif name == "steps":
-        _read_steps(flow, node)
+        _read_steps(flow, node, expressions)
     elif name in ("output", "outputs"):
-        entry.value = flow.output = read_value(node)
+        entry.value = flow.output = expressions.read(node)
     elif name == "schemas":
         flow.schemas = node
     elif name in ("input_schema", "inputSchema"):
@@ -111,7 +154,7 @@ def _read_schemas(flow: Flow) -> None:
             flow.variables = nodes.get("variables")
 
 
-def _read_steps(flow: Flow, node: Node) -> None:
+def _read_steps(flow: Flow, node: Node, expressions: _Expressions) -> None:
     if not isinstance(node, SequenceNode):
         flow.problems.append(Problem(f"`steps` must be a list of steps, found {_describe(node)}", Span.of(node)))
         return
@@ -121,10 +164,10 @@ def _read_steps(flow: Flow, node: Node) -> None:
             flow.problems.append(Problem(f"step {index + 1} must be a mapping with `id` and `component`, "
                                          f"found {_describe(item)}", Span.of(item)))
             continue
-        flow.steps.append(_read_step(flow, index, item))
+        flow.steps.append(_read_step(flow, index, item, expressions))
 
 
-def _read_step(flow: Flow, index: int, node: MappingNode) -> Step:
+def _read_step(flow: Flow, index: int, node: MappingNode, expressions: _Expressions) -> Step:
     step = Step(index, node)
     step.fields = _fields(node)
     for entry, (_, value) in zip(step.fields, node.value):
@@ -144,13 +187,13 @@ def _read_step(flow: Flow, index: int, node: MappingNode) -> Step:
             else:
                 flow.problems.append(Problem(f"`component` must be a string, found {_describe(value)}", Span.of(value)))
         elif name in ("input", "args"):
-            entry.value = step.input = read_value(value)
+            entry.value = step.input = expressions.read(value)
         elif name in ("skipIf", "skip", "skip_if"):
-            entry.value = step.skip_if = read_value(value)
+            entry.value = step.skip_if = expressions.read(value)
             step.skip_key = name
         elif name in ("onError", "on_error"):
             if not (isinstance(value, ScalarNode) and scalar_value(value) is None):  # null: the default
-                step.on_error = _read_on_error(flow, name, entry.key_span, value)
+                step.on_error = _read_on_error(flow, name, entry.key_span, value, expressions)
         elif name in ("mustExecute", "must_execute"):
             flag = scalar_value(value) if isinstance(value, ScalarNode) else value
             if isinstance(flag, bool) or flag is None:
@@ -168,7 +211,7 @@ def _read_step(flow: Flow, index: int, node: MappingNode) -> Step:
         flow.problems.append(Problem("step has no `id`", _key_span_or_node(node)))
     if step.component_node is None:
         flow.problems.append(Problem(f"step {_label(step)} has no `component`", _key_span_or_node(node)))
-    for value in find_values(step.input, (Literal,)):
+    for value in expressions.literals(step.input):
         if _looks_like_flow(value.inner):
             sub = build_flow(value.inner, flow.problems, parent=step)
             if sub is not None:
@@ -177,7 +220,7 @@ def _read_step(flow: Flow, index: int, node: MappingNode) -> Step:
     return step
 
 
-def _read_on_error(flow: Flow, key: str, key_span: Span, node: Node) -> OnError:
+def _read_on_error(flow: Flow, key: str, key_span: Span, node: Node, expressions: _Expressions) -> OnError:
     on_error = OnError(node, Span.of(node), key, key_span)
     if not isinstance(node, MappingNode):
         flow.problems.append(Problem(f"`{key}` must be a mapping such as `{{action: fail}}`, found {_describe(node)}",
@@ -190,9 +233,9 @@ def _read_on_error(flow: Flow, key: str, key_span: Span, node: Node) -> OnError:
             if isinstance(value, ScalarNode):
                 on_error.action = value.value
         elif entry.name in ("defaultValue", "default_value"):
-            entry.value = on_error.default_value = read_value(value)
+            entry.value = on_error.default_value = expressions.read(value)
         elif entry.name in ("maxRetries", "max_retries"):
-            entry.value = on_error.max_retries = read_value(value)
+            entry.value = on_error.max_retries = read_value(value)  # not an expression: nothing noted
         elif entry.name not in LEGACY_ON_ERROR_KEYS:
             flow.problems.append(_unknown_key("`onError`", entry, ON_ERROR_KEYS))
     return on_error

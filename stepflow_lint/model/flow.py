@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from ruamel.yaml.nodes import Node
 
 from ..diagnostics import Span
-from .expressions import Field, Obj, Ref, Value
+from .expressions import Coalesce, Conditional, Field, Obj, Ref, Value
 from .walk import iter_refs
 
 ROOT_KEYS = ("schema", "name", "description", "version", "schemas", "steps", "output", "test",
@@ -141,6 +141,11 @@ class Flow:
     problems: list[Problem] = field(default_factory=list)
     parent: Step | None = None           # the step whose `$literal` holds this subflow
     subflows: list["Flow"] = field(default_factory=list)
+    # Noted while the values were read, in the order of `expressions()`, never inside `$literal`
+    # (see ValueReader): object fields whose key is a mapping or a list (SF004), and `$if` /
+    # `$coalesce` expressions the engine refuses (SF002).
+    complex_key_fields: list[Field] = field(default_factory=list)
+    operator_problems: list[Conditional | Coalesce] = field(default_factory=list)
 
     def field(self, name: str) -> Field | None:
         for entry in self.fields:

@@ -1,4 +1,4 @@
-"""Walks over value trees: every reference, every value, or the values of a few kinds."""
+"""Walks over value trees: every reference, or every value."""
 
 from __future__ import annotations
 
@@ -46,29 +46,3 @@ def walk_values(value: Value | None):
             stack.extend(v for v in (current.otherwise, current.then, current.condition) if v is not None)
         elif kind is Ref:
             stack.extend(v for v in (current.default, current.on_skip) if v is not None)
-
-
-def find_values(value: Value | None, kinds: tuple[type, ...]) -> list[Value]:
-    """The values of the given types inside ``value`` (itself included), in :func:`walk_values`' order.
-
-    Never inside `$literal`. A list, not a generator: the model and the rules' index search every
-    value of a flow for a few kinds, and yielding each value of a large flow cost more than the search.
-    """
-    found: list[Value] = []
-    if value is None:
-        return found
-    stack = [value]
-    while stack:
-        current = stack.pop()
-        kind = type(current)
-        if kind in kinds:
-            found.append(current)
-        if kind is Obj:
-            stack.extend([f.value for f in reversed(current.fields)])
-        elif kind is Arr or kind is Coalesce:
-            stack.extend(reversed(current.items))
-        elif kind is Conditional:
-            stack.extend([v for v in (current.otherwise, current.then, current.condition) if v is not None])
-        elif kind is Ref:
-            stack.extend([v for v in (current.default, current.on_skip) if v is not None])
-    return found

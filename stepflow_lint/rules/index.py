@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 from itertools import chain
 
-from ..model import Coalesce, Conditional, Field, Flow, Obj, Ref, RefForm, RefKind, Step, find_values
+from ..model import Flow, Ref, RefForm, RefKind, Step
 
 
 class FlowIndex:
@@ -62,29 +62,3 @@ class FlowIndex:
         """
         return [ref for ref in chain(self.output_refs, *(step.refs() for step in self.flow.steps))
                 if ref.form is not RefForm.CURRENT or ref.problem or ref.on_skip is not None or ref.extra]
-
-    @cached_property
-    def complex_key_fields(self) -> list[Field]:
-        """Object fields (outside `$literal`) whose key is a mapping or a list, not a string."""
-        return self._notable_values[0]
-
-    @cached_property
-    def operator_problems(self) -> list[Conditional | Coalesce]:
-        """`$if` / `$coalesce` expressions the engine refuses (no `then`, not a list)."""
-        return self._notable_values[1]
-
-    @cached_property
-    def _notable_values(self) -> tuple[list[Field], list[Conditional | Coalesce]]:
-        # One walk over every value serves both lists (each walk of a large flow costs ~20 ms).
-        keys: list[Field] = []
-        operators: list[Conditional | Coalesce] = []
-        for value in self.flow.expressions():
-            for item in find_values(value, (Obj, Conditional, Coalesce)):
-                if type(item) is Obj:
-                    for entry in item.fields:
-                        if type(entry.key_node.value) is not str:
-                            keys.append(entry)
-                elif item.problem:
-                    operators.append(item)
-        return keys, operators
-

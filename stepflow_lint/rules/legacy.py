@@ -212,7 +212,7 @@ class MalformedReference(Rule):
                     yield self.diagnostic(_span(ref.node), message, fix)
                 elif ref.problem:
                     yield self.diagnostic(_span(ref.node), f"malformed reference: {ref.problem}")
-            for field in index.complex_key_fields:
+            for field in flow.complex_key_fields:
                 key = field.key_node
                 if isinstance(key, MappingNode) and any(
                         isinstance(k, ScalarNode) and k.value in ("$step", "$input") for k, _ in key.value):

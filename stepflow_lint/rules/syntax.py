@@ -85,7 +85,7 @@ class InvalidFlowStructure(Rule):
         for flow in ctx.flows:
             for problem in flow.problems:
                 yield self.diagnostic(problem.span, problem.message)
-            for item in ctx.index(flow).operator_problems:
+            for item in flow.operator_problems:
                 yield self.diagnostic(item.problem_span or item.span, item.problem)
 
 
