@@ -120,31 +120,43 @@ def gc_paused():
             gc.enable()
 
 
-_BRACKETS = re.compile(r"[\[\]{}]")
-_LONG_LINE = re.compile(r"^[^\n]{%d,}" % (MAX_DEPTH + 1), re.MULTILINE)
+_ALL_BUT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_INNERMOST_PAIR = re.compile(rb"\[\]|\{\}")
+_DEEP_INDENT = re.compile(r"\n[ \-?:]{%d}" % (MAX_DEPTH + 1))  # found at C speed: it starts with "\n"
+_DEEP_INDENT_AT_START = re.compile(r"[ \-?:]{%d}" % (MAX_DEPTH + 1))
 
 
 def _refuse_deep_nesting(text: str) -> None:
     """Reject pathological nesting before the (recursive) composer sees it.
 
     Nesting deeper than MAX_DEPTH needs either that many open brackets or a
-    line indented past MAX_DEPTH columns, so the cheap scans below find every
-    candidate; the exact check runs on candidates only.
+    line indented (with spaces and `-`, `?`, `:` indicators) past MAX_DEPTH
+    columns, so the cheap scans below find every candidate; the exact check
+    runs on candidates only.
     """
-    depth = deepest = 0
-    for match in _BRACKETS.finditer(text):
-        if match.group() in "[{":
-            depth += 1
-            if depth > deepest:
-                deepest = depth
-                if deepest > MAX_DEPTH:
-                    break
-        elif depth:
-            depth -= 1
-    long_line = any(len(m.group()) - len(m.group().lstrip(" -?:")) > MAX_DEPTH for m in _LONG_LINE.finditer(text))
-    if deepest <= MAX_DEPTH and not long_line:
-        return
-    _exact_depth_check(text)
+    deep_indent = _DEEP_INDENT_AT_START.match(text) or _DEEP_INDENT.search(text)
+    if deep_indent or _bracket_depth_exceeds(text, MAX_DEPTH):
+        _exact_depth_check(text)
+
+
+def _bracket_depth_exceeds(text: str, limit: int) -> bool:
+    """Whether brackets may nest deeper than ``limit`` (every bracket counts, even quoted ones).
+
+    Each round deletes the innermost ``[]``/``{}`` pairs, so brackets nested
+    d levels deep are gone after d rounds, each a C-speed pass over the
+    brackets alone. Stray brackets inside strings or unclosed ones can only
+    make the answer "maybe deeper", which the exact check then settles.
+    """
+    brackets = text.encode("utf-8", "surrogatepass").translate(None, _ALL_BUT_BRACKETS)
+    for removed_levels in range(limit + 1):
+        # Depth is at most the openers left plus the levels already removed.
+        if brackets.count(b"[") + brackets.count(b"{") + removed_levels <= limit:
+            return False
+        reduced = _INNERMOST_PAIR.sub(b"", brackets)
+        if len(reduced) == len(brackets):
+            return True  # unbalanced and still more than `limit` openers: let the exact check decide
+        brackets = reduced
+    return True
 
 
 def _exact_depth_check(text: str) -> None:

@@ -110,3 +110,11 @@ def test_alias_bomb_position_is_the_heaviest_shared_node():
         parse(Source.from_text("\n".join(lines) + "\n"))
     assert "alias bomb" in info.value.message
     assert info.value.span.line == 6
+
+
+@pytest.mark.parametrize("brackets, deeper", [
+    ("[" * 257 + "]" * 257, True), ("[" * 256 + "]" * 256, False), ("{[" * 129 + "]}" * 129, True),
+    ("[a]" * 1000, False), ("[[x]]" * 400, False), ("[" * 300, True), ("{[}]" * 200, True)])
+def test_bracket_prescan_never_misses_deep_nesting(brackets, deeper):
+    from stepflow_lint.parse import _bracket_depth_exceeds
+    assert _bracket_depth_exceeds(brackets, 256) is deeper
