@@ -170,6 +170,9 @@ def _read_steps(flow: Flow, node: Node, expressions: _Expressions) -> None:
 def _read_step(flow: Flow, index: int, node: MappingNode, expressions: _Expressions) -> Step:
     step = Step(index, node)
     step.fields = _fields(node)
+    names = [entry.name for entry in step.fields]
+    if not LEGACY_STEP_KEYS.keys().isdisjoint(names):
+        flow.legacy_step_keys.update(name for name in names if name in LEGACY_STEP_KEYS)
     for entry, (_, value) in zip(step.fields, node.value):
         name = entry.name
         if name == "id":

@@ -139,6 +139,7 @@ class Flow:
     test: Node | None = None
     test_cases: list[TestCase] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    legacy_step_keys: set[str] = field(default_factory=set)  # older-dialect step keys seen (SF005, SF108)
     parent: Step | None = None           # the step whose `$literal` holds this subflow
     subflows: list["Flow"] = field(default_factory=list)
     # Noted while the values were read, in the order of `expressions()`, never inside `$literal`

@@ -297,7 +297,7 @@ class LegacySyntax(Rule):
                             yield from self._error_action(found[1], "`onSkip`")
             yield from self._root(source, flow)
             for step in flow.steps:
-                if not LEGACY_STEP_KEYS.keys().isdisjoint(map(_NAME, step.fields)):  # the step's keys
+                if flow.legacy_step_keys and not LEGACY_STEP_KEYS.keys().isdisjoint(map(_NAME, step.fields)):
                     caveat = _error_caveat(step.on_error.node) if step.on_error is not None else None
                     yield from self._renames(step.node, LEGACY_STEP_KEYS, "step", {"on_error": caveat})
                 if step.on_error is not None and isinstance(step.on_error.node, MappingNode):

@@ -233,6 +233,8 @@ class UnknownField(Rule):
         use_props = isinstance(props, MappingNode) and (
             _get(steps, "type") is not None or all(step.id != "properties" for step in flow.steps))
         table = props if use_props else steps
+        if table is None and not flow.legacy_step_keys & {"output_schema", "outputSchema"}:
+            return result  # no step declares an output schema: nothing to look up per step
         for step in flow.steps:
             if not step.id:
                 continue
