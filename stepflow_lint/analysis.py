@@ -342,8 +342,3 @@ def analyze_bytes(data: bytes, path: str, config: Config | None = None, **kwargs
     except DecodeError as exc:
         raise AnalysisError(f"{path}:{exc.line + 1}:{exc.column + 1}: SF001 {exc}") from None
     return analyze_source(source, config, **kwargs)
-
-
-def rule_registered(code: str) -> bool:
-    from .rules import REGISTRY
-    return code in REGISTRY

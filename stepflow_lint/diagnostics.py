@@ -50,11 +50,6 @@ class Span(NamedTuple):
     end_column: int
 
     @classmethod
-    def from_marks(cls, start_mark, end_mark) -> "Span":
-        return cls(start_mark.index, end_mark.index, start_mark.line, start_mark.column,
-                   end_mark.line, end_mark.column)
-
-    @classmethod
     def of(cls, node) -> "Span":
         start, end = node.start_mark, node.end_mark
         return cls(start.index, end.index, start.line, start.column, end.line, end.column)

@@ -131,10 +131,6 @@ def _flow_delete(text: str, spans: list[tuple[int, int]], index: int) -> Edit:
     return Edit(spans[index - 1][1], end, "")
 
 
-def replace_span(start: int, end: int, content: str) -> Edit:
-    return Edit(start, end, content)
-
-
 # --- Inserting and replacing (used by the data-flow fixes, SF301/SF303) -------------------
 
 _PLAIN_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")

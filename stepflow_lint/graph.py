@@ -66,9 +66,6 @@ class FlowGraph:
         dag.add_edges_from((source, target, {"refs": refs}) for (source, target), refs in self._edges.items())
         return dag
 
-    def refs_between(self, source: str, target: str) -> list[Ref]:
-        return self._edges.get((source, target), [])
-
     @cached_property
     def is_acyclic(self) -> bool:
         if self.forward_only:

@@ -318,11 +318,6 @@ _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?
 _SPECIAL_FLOATS = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"), ".nan": float("nan")}
 
 
-def is_plain(node: ScalarNode) -> bool:
-    """True for an unquoted, non-block scalar (the C parser says '', pure says None)."""
-    return not node.style
-
-
 def scalar_value(node: ScalarNode):
     """The value of a scalar under YAML 1.2's core schema (what the engine reads)."""
     text = node.value

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from stepflow_lint.analysis import AnalysisError, analyze_bytes, rule_registered
+from stepflow_lint.analysis import AnalysisError, analyze_bytes
 from stepflow_lint.cli import cli
 from stepflow_lint.config import Config
 
@@ -19,8 +19,6 @@ FIGURE_KEYS = {"waves", "critical_path", "critical_path_length", "unit", "max_wi
                "step_count", "executed_count", "not_executed", "work", "parallelism", "parallel_efficiency",
                "notes", "subflows"}
 
-needs_sf201 = pytest.mark.skipif(not rule_registered("SF201"), reason="SF201 (rules/dependencies.py) is not registered")
-needs_sf303 = pytest.mark.skipif(not rule_registered("SF303"), reason="SF303 (rules/dataflow.py) is not registered")
 
 
 def analyze(name: str, config: Config | None = None, **kwargs):
@@ -124,7 +122,6 @@ def test_self_reference_is_a_cycle():
 
 # -- what if -------------------------------------------------------------------------------------
 
-@needs_sf201
 def test_what_if_removes_the_guides_previous_field():
     analysis = analyze("false_dependency.yaml")
     after = analysis.what_if.figures
@@ -135,7 +132,6 @@ def test_what_if_removes_the_guides_previous_field():
     assert "previous" not in analysis.what_if.text
 
 
-@needs_sf201
 def test_what_if_uses_the_component_catalog():
     from stepflow_lint.catalog import load_catalog
     catalog = load_catalog([str(FIXTURES / "guide_components.json")])
@@ -146,7 +142,6 @@ def test_what_if_uses_the_component_catalog():
     assert [f.code for f in analysis.what_if.fixes] == ["SF201"]
 
 
-@needs_sf303
 def test_what_if_inlines_over_granular_steps():
     analysis = analyze("over_granular.yaml")
     after = analysis.what_if.figures
@@ -174,7 +169,6 @@ def test_json_has_the_design_keys():
     assert data["what_if"]["subflows"]["each"]["max_width"] == 2
 
 
-@needs_sf201
 def test_json_what_if_and_fixes():
     data = run_json(str(FIXTURES / "false_dependency.yaml"))
     assert data["critical_path_length"] == 2 and data["what_if"]["critical_path_length"] == 1
@@ -199,7 +193,6 @@ def test_json_several_files_is_a_list():
 
 # -- CLI: text, mermaid, dot ---------------------------------------------------------------------
 
-@needs_sf201
 def test_text_shows_waves_critical_path_and_delta():
     result = run(str(FIXTURES / "false_dependency.yaml"))
     assert result.exit_code == 0
@@ -225,7 +218,6 @@ def test_mermaid_structure():
     assert any(line.startswith("linkStyle 1,2 ") for line in lines)  # load→summarize→output
 
 
-@needs_sf201
 def test_mermaid_after_fixes_drops_the_false_edge():
     before = run("--format", "mermaid", str(FIXTURES / "false_dependency.yaml")).stdout
     after = run("--format", "mermaid", "--after", str(FIXTURES / "false_dependency.yaml")).stdout

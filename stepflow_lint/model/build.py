@@ -193,7 +193,6 @@ def _read_step(flow: Flow, index: int, node: MappingNode, expressions: _Expressi
             entry.value = step.input = expressions.read(value)
         elif name in ("skipIf", "skip", "skip_if"):
             entry.value = step.skip_if = expressions.read(value)
-            step.skip_key = name
         elif name in ("onError", "on_error"):
             if not (isinstance(value, ScalarNode) and scalar_value(value) is None):  # null: the default
                 step.on_error = _read_on_error(flow, name, entry.key_span, value, expressions)

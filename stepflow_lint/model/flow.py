@@ -15,7 +15,6 @@ ROOT_KEYS = ("schema", "name", "description", "version", "schemas", "steps", "ou
 STEP_KEYS = ("id", "component", "input", "onError", "mustExecute", "metadata", "skipIf", "skip")
 ON_ERROR_KEYS = ("action", "defaultValue", "maxRetries")
 TEST_KEYS = ("cases", "config", "configFile", "stepflow_config")
-TEST_CASE_KEYS = ("name", "description", "input", "output", "tags")
 
 # Spellings of older dialects, mapped to what replaced them (SF005 reads these).
 LEGACY_ROOT_KEYS = {"input_schema": "schemas.properties.input", "output_schema": "schemas.properties.output",
@@ -27,8 +26,6 @@ LEGACY_STEP_KEYS = {"on_error": "onError", "skip_if": "skipIf", "must_execute": 
 LEGACY_ON_ERROR_KEYS = {"default_value": "defaultValue", "max_retries": "maxRetries"}
 LEGACY_ERROR_ACTIONS = {"use_default": "useDefault"}   # `action:` values in `onError` / `onSkip`
 LEGACY_REF_KEYS = {"on_skip": "onSkip"}                 # keys inside a reference
-
-SUBFLOW_COMPONENTS = ("/builtin/eval", "/eval", "/builtin/map", "/map", "/builtin/iterate", "/iterate")
 
 
 @dataclass(slots=True, eq=False)
@@ -63,7 +60,6 @@ class Step:
     component_node: Node | None = None
     input: Value | None = None
     skip_if: Value | None = None
-    skip_key: str | None = None
     on_error: OnError | None = None
     must_execute: bool = False
     fields: list[Field] = field(default_factory=list)
