@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from .catalog import default_catalog
 from .config import Config
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, Span
 from .model import Flow, Problem, build_flow
 from .parse import Document, ParseError, gc_paused, parse
 from .rules import LintContext, Rule, all_rules
@@ -141,6 +141,5 @@ def _dedupe(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     return unique
 
 
-def _point(offset: int, line: int, column: int):
-    from .diagnostics import Span
+def _point(offset: int, line: int, column: int) -> Span:
     return Span(offset, offset, line, column, line, column)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from .config import Config
 from .diagnostics import Applicability, Diagnostic, Edit
-from .engine import lint_source
+from .engine import LintResult, lint_source
 from .source import Source
 
 MAX_PASSES = 10
@@ -77,36 +77,39 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 
 def fix_source(source: Source, config: Config | None = None, *, unsafe: bool = False,
-               codes: set[str] | None = None, catalog=None) -> FixOutcome:
-    """Apply every applicable fix, re-linting between passes, until the text is stable."""
+               codes: set[str] | None = None, catalog=None, linted: LintResult | None = None) -> FixOutcome:
+    """Apply every applicable fix, re-linting between passes, until the text is stable.
+
+    ``linted`` is the result of linting ``source`` already (the CLI has it), so
+    the first pass does not lint the same text again.
+    """
     outcome = FixOutcome(source, source.text)
-    current, previous, last_chosen = source, source, []
+    current, last_chosen = source, []
+    result = linted if linted is not None else lint_source(source, config, catalog)
+    previous_result = result
     for _ in range(MAX_PASSES):
-        result = lint_source(current, config, catalog)
         if any(d.code == "SF001" for d in result.diagnostics):
             if current is source:
                 outcome.parse_failed = True
                 outcome.remaining = result.diagnostics
                 return outcome
             # A fix broke the YAML: that is a bug in the fix; keep the last good text.
-            outcome.text = previous.text
+            outcome.text = previous_result.source.text
             outcome.broken = last_chosen
             outcome.applied = [d for d in outcome.applied if d not in last_chosen]
-            outcome.remaining = lint_source(previous, config, catalog).diagnostics
+            outcome.remaining = previous_result.diagnostics
             return outcome
         candidates = [d for d in result.diagnostics if codes is None or d.code in codes]
         chosen, edits = _choose(candidates, unsafe)
-        if not edits:
-            outcome.remaining = result.diagnostics
-            return outcome
-        new_text = apply_edits(current.text, edits)
-        outcome.passes += 1
-        outcome.applied.extend(chosen)
+        new_text = apply_edits(current.text, edits) if edits else current.text
         if new_text == current.text:
             outcome.remaining = result.diagnostics
             return outcome
-        previous, last_chosen = current, chosen
+        outcome.passes += 1
+        outcome.applied.extend(chosen)
+        previous_result, last_chosen = result, chosen
         current = Source(source.path, new_text, source.had_bom)
         outcome.text = new_text
-    outcome.remaining = lint_source(current, config, catalog).diagnostics
+        result = lint_source(current, config, catalog)
+    outcome.remaining = result.diagnostics
     return outcome

@@ -164,16 +164,17 @@ def _lint_file(run: Run, path: Path, explicit: bool, force: bool, config: Config
                 return None
         report = FileReport(result.source, result.diagnostics)
         if (fix or diff) and result.document is not None:
-            report = _apply_fixes(run, result.source, config, catalog, unsafe, diff, diffs) or report
+            report = _apply_fixes(run, result, config, catalog, unsafe, diff, diffs) or report
         return report
     except Exception as exc:  # noqa: BLE001 - one bad file must not hide the others
         run.error(f"{display}: internal error: {type(exc).__name__}: {exc} (please report this)")
         return None
 
 
-def _apply_fixes(run: Run, source: Source, config: Config, catalog, unsafe: bool, diff: bool,
+def _apply_fixes(run: Run, linted, config: Config, catalog, unsafe: bool, diff: bool,
                  diffs: list[str]) -> FileReport | None:
-    outcome = fix_source(source, config, unsafe=unsafe, catalog=catalog)
+    source = linted.source
+    outcome = fix_source(source, config, unsafe=unsafe, catalog=catalog, linted=linted)
     if outcome.broken:
         run.error(f"{source.path}: a fix produced invalid YAML and was not applied "
                   f"({', '.join(sorted({d.code for d in outcome.broken}))}); please report this")
