@@ -183,9 +183,11 @@ def _exact_depth_check(text: str) -> None:
 def _check_tree(root: Node, text: str) -> list[DuplicateKey]:
     """One iterative pass over the collections: duplicate keys, empty values, alias expansion.
 
-    An empty value (``key:`` or ``{ key: }``) is placed right after its key:
+    An empty value (``key:`` or ``{ key: }``) is placed right after its key's
+    `:` (right after the key when there is none, as in ``{ { $step: x } }``):
     the C and pure parsers disagree on where an empty scalar sits, and after
-    the key is where a reader looks for the missing value.
+    the indicator is where a reader looks for the missing value and where an
+    edit of the entry must end.
     """
     shared = "*" in text  # without an alias no node can be reached twice
     if shared:
@@ -210,7 +212,7 @@ def _check_tree(root: Node, text: str) -> list[DuplicateKey]:
             if type(item.value) is list:
                 push(item)
             elif not item.value and not item.style:
-                item.start_mark = item.end_mark = key.end_mark
+                item.start_mark = item.end_mark = _after_indicator(key.end_mark, text)
             if type(key.value) is list:
                 push(key)
         if len(value) > 1:
@@ -219,6 +221,17 @@ def _check_tree(root: Node, text: str) -> list[DuplicateKey]:
                 duplicates.extend(_duplicates_in(value))
     duplicates.sort(key=lambda d: d.duplicate.start)
     return duplicates
+
+
+def _after_indicator(key_end, text: str):
+    """The position just after the `:` that follows a key (spaces allowed), else the key's end."""
+    index = key_end.index
+    probe = index
+    while probe < len(text) and text[probe] in " \t":
+        probe += 1
+    if probe < len(text) and text[probe] == ":":
+        return _Mark(probe + 1, key_end.line, key_end.column + probe + 1 - index)
+    return key_end
 
 
 def _duplicates_in(pairs) -> list[DuplicateKey]:
