@@ -6,10 +6,11 @@ blank lines, line endings and the BOM elsewhere stay as they were.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .config import Config
-from .diagnostics import Applicability, Diagnostic, Edit
+from .diagnostics import Applicability, Diagnostic, Edit, Severity
 from .engine import LintResult, lint_source
 from .source import Source
 
@@ -76,6 +77,13 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
+def _adds_errors(before: LintResult, after: LintResult) -> bool:
+    """Whether ``after`` has more errors of some code than ``before`` (a fix made things worse)."""
+    counts = Counter(d.code for d in before.diagnostics if d.severity is Severity.ERROR)
+    counts.subtract(d.code for d in after.diagnostics if d.severity is Severity.ERROR)
+    return any(count < 0 for count in counts.values())
+
+
 def fix_source(source: Source, config: Config | None = None, *, unsafe: bool = False,
                codes: set[str] | None = None, catalog=None, linted: LintResult | None = None) -> FixOutcome:
     """Apply every applicable fix, re-linting between passes, until the text is stable.
@@ -105,11 +113,18 @@ def fix_source(source: Source, config: Config | None = None, *, unsafe: bool = F
         if new_text == current.text:
             outcome.remaining = result.diagnostics
             return outcome
+        new_source = Source(source.path, new_text, source.had_bom)
+        new_result = lint_source(new_source, config, catalog)
+        if len(chosen) > 1 and _adds_errors(result, new_result):
+            # Fixes whose edits do not overlap can still clash in meaning (one deletes a
+            # step another repoints references to): apply the first alone this pass.
+            chosen = chosen[:1]
+            new_source = Source(source.path, apply_edits(current.text, list(chosen[0].fix.edits)), source.had_bom)
+            new_result = lint_source(new_source, config, catalog)
         outcome.passes += 1
         outcome.applied.extend(chosen)
         previous_result, last_chosen = result, chosen
-        current = Source(source.path, new_text, source.had_bom)
-        outcome.text = new_text
-        result = lint_source(current, config, catalog)
+        current, result = new_source, new_result
+        outcome.text = new_source.text
     outcome.remaining = result.diagnostics
     return outcome
