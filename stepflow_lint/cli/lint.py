@@ -82,14 +82,19 @@ def check(paths: tuple[Path, ...], fix: bool, unsafe_fixes: bool, diff: bool, fm
     catalog = _catalog(run, fixed_config, components)
     configs: dict[Path, Config] = {}
 
+    found_in: dict[Path, Path | None] = {}  # directory -> its nearest config file
+
     def config_for(path: Path) -> Config:
-        base = fixed_config
-        if base is None:
-            found = find_config(path)
-            if found not in configs:
-                configs[found] = _checked(load_config(found)) if found else Config()
-            base = configs[found]
-        return base.with_overrides(**overrides)
+        if fixed_config is not None:
+            return fixed_config.with_overrides(**overrides)
+        directory = path.parent
+        if directory not in found_in:
+            found_in[directory] = find_config(path)
+        found = found_in[directory]
+        if found not in configs:
+            configs[found] = _checked(load_config(found)).with_overrides(**overrides) if found \
+                else Config().with_overrides(**overrides)
+        return configs[found]
 
     reports: list[FileReport] = []
     diffs: list[str] = []
