@@ -13,7 +13,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..diagnostics import Span
 from ..parse import scalar_value
-from .expressions import Coalesce, Conditional, Field, Literal, Value
+from .expressions import Coalesce, Conditional, Field, Literal, Ref, Value
 from .flow import (LEGACY_ON_ERROR_KEYS, LEGACY_ROOT_KEYS, LEGACY_STEP_KEYS, ON_ERROR_KEYS, ROOT_KEYS,
                    STEP_KEYS, TEST_KEYS, Flow, OnError, Problem, Step, TestCase)
 from .read import ValueReader, read_value
@@ -63,13 +63,21 @@ class _Expressions:
         self.notes: dict[Value, tuple[list[Literal], list[Field], list[Conditional | Coalesce]]] = {}
 
     def read(self, node: Node) -> Value:
+        return self.read_with_refs(node)[0]
+
+    def read_with_refs(self, node: Node) -> tuple[Value, tuple[Ref, ...]]:
+        """The value, and the references in it in the order of ``iter_refs`` (noted while reading)."""
         reader = self.reader
-        literals, keys, operators = reader.literals, reader.complex_key_fields, reader.operator_problems
+        literals, keys, operators, refs = (reader.literals, reader.complex_key_fields, reader.operator_problems,
+                                           reader.refs)
         marks = len(literals), len(keys), len(operators)
+        refs_mark = len(refs)
         value = reader.read(node)
         if marks != (len(literals), len(keys), len(operators)):
             self.notes[value] = (literals[marks[0]:], keys[marks[1]:], operators[marks[2]:])
-        return value
+        found = tuple(refs[refs_mark:])
+        del refs[refs_mark:]  # each expression's own: nothing needs them later
+        return value, found
 
     def literals(self, value: Value | None) -> list[Literal]:
         """The `$literal` values inside ``value`` (read by :meth:`read`), in source order."""
@@ -190,7 +198,9 @@ def _read_step(flow: Flow, index: int, node: MappingNode, expressions: _Expressi
             else:
                 flow.problems.append(Problem(f"`component` must be a string, found {_describe(value)}", Span.of(value)))
         elif name in ("input", "args"):
-            entry.value = step.input = expressions.read(value)
+            # The references were noted while reading: Step.input_refs() needs no walk of the input.
+            entry.value, step._input_refs = expressions.read_with_refs(value)
+            step.input = entry.value
         elif name in ("skipIf", "skip", "skip_if"):
             entry.value = step.skip_if = expressions.read(value)
         elif name in ("onError", "on_error"):

@@ -65,6 +65,7 @@ class Step:
     fields: list[Field] = field(default_factory=list)
     subflow: "Flow | None" = None
     _refs: tuple[Ref, ...] | None = field(default=None, repr=False)
+    # Set by the model builder, which notes the input's references while reading it; computed on use otherwise.
     _input_refs: tuple[Ref, ...] | None = field(default=None, repr=False)
 
     @property
@@ -91,11 +92,12 @@ class Step:
         Computed once: the graph and most rules ask for it.
         """
         if self._refs is None:
-            found = list(self.input_refs())
-            found.extend(iter_refs(self.skip_if))
-            if self.on_error is not None:
-                found.extend(iter_refs(self.on_error.default_value))
-            self._refs = tuple(found)
+            found = self.input_refs()
+            if self.skip_if is not None or self.on_error is not None:  # most steps have neither
+                found += tuple(iter_refs(self.skip_if))
+                if self.on_error is not None:
+                    found += tuple(iter_refs(self.on_error.default_value))
+            self._refs = found
         return self._refs
 
     def input_refs(self) -> tuple[Ref, ...]:

@@ -19,11 +19,16 @@ class ValueReader:
     builds each value instead, in the walks' order (depth first, a value before
     its parts, source order) and, like the walks, never inside `$literal` nor
     in a reference's extra keys (those are read by a throwaway reader).
+
+    It also notes every reference, in the order of :func:`.walk.iter_refs`, so
+    a step's references need no walk of its input (the graph and most rules
+    ask for them).
     """
 
-    __slots__ = ("literals", "complex_key_fields", "operator_problems")
+    __slots__ = ("refs", "literals", "complex_key_fields", "operator_problems")
 
     def __init__(self) -> None:
+        self.refs: list[Ref] = []
         self.literals: list[Literal] = []
         self.complex_key_fields: list[Field] = []      # object fields whose key is a mapping or a list
         self.operator_problems: list[Conditional | Coalesce] = []  # `$if` / `$coalesce` with a problem
@@ -41,6 +46,7 @@ class ValueReader:
         if pairs and isinstance(pairs[0][0], MappingNode):
             nested = self._nested_brace(node)
             if nested is not None:
+                self.refs.append(nested)  # nothing inside it is read by this reader
                 return nested
         # The `$` keys, and None for a key that is a mapping or a list (only a scalar key's value is a string).
         # Most mappings have neither and are plain objects. (No local names inside the comprehensions: a
@@ -48,14 +54,13 @@ class ValueReader:
         marks = {k.value if type(k.value) is str else None
                  for k, _ in pairs if type(k.value) is not str or k.value[:1] == "$"}
         if marks:
-            if "$step" in marks:
-                return self._step_ref(node, _values(pairs))
-            if "$input" in marks:
-                return self._input_ref(node, _values(pairs))
-            if "$variable" in marks:
-                return self._variable_ref(node, _values(pairs))
-            if "$from" in marks or "$ref" in marks:
-                return self._legacy_ref(node, _values(pairs), "$from" if "$from" in marks else "$ref")
+            # A reference is noted before the ones in its `onSkip` / `default`, which are read first.
+            refs = self.refs
+            mark = len(refs)
+            ref = self._ref(node, pairs, marks)
+            if ref is not None:
+                refs.insert(mark, ref)
+                return ref
             if "$literal" in marks:
                 literal = Literal(node, _values(pairs)["$literal"])
                 self.literals.append(literal)
@@ -67,6 +72,18 @@ class ValueReader:
             if None in marks:
                 return self._complex_object(node)
         return Obj(node, [Field(k.value, k, self.read(v)) for k, v in pairs])
+
+    def _ref(self, node: MappingNode, pairs: list[tuple[Node, Node]], marks: set[str | None]) -> Ref | None:
+        """The reference a mapping with `$` keys is, if it is one."""
+        if "$step" in marks:
+            return self._step_ref(node, _values(pairs))
+        if "$input" in marks:
+            return self._input_ref(node, _values(pairs))
+        if "$variable" in marks:
+            return self._variable_ref(node, _values(pairs))
+        if "$from" in marks or "$ref" in marks:
+            return self._legacy_ref(node, _values(pairs), "$from" if "$from" in marks else "$ref")
+        return None
 
     def _complex_object(self, node: MappingNode) -> Obj:
         """An object with a mapping or list as a key: its own such fields are noted before those inside it."""
