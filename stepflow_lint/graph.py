@@ -31,21 +31,30 @@ class FlowGraph:
         # Every edge runs from an earlier step to a later one (or is a self-loop): then the list
         # order is a topological order and the graph is acyclic without asking networkx.
         self.forward_only = True
-        self._edges: dict[tuple[str, str], list[Ref]] = {}  # (source, target): the references, in order
-        edges = self._edges
+        self.must_execute: list[str] = []  # ids of the steps marked `mustExecute: true`
+        # step -> {step it waits for: the references, in order}; edges in the order the references are met
+        self._waits_for: dict[str, dict[str, list[Ref]]] = {}
+        steps = self.steps
         for step in flow.steps:
-            if step.id is None or self.steps.get(step.id) is not step:
+            own = step.id
+            if own is None or steps.get(own) is not step:
                 continue
+            if step.must_execute:
+                self.must_execute.append(own)
+            sources: dict[str, list[Ref]] | None = None
             for ref in step.refs():
-                if ref.kind is not RefKind.STEP or ref.target is None:
+                target = ref.target
+                if ref.kind is not RefKind.STEP or target is None:
                     continue
-                source = self.steps.get(ref.target)
+                source = steps.get(target)
                 if source is None:
                     self.dangling.append((step, ref))
                     continue
-                refs = edges.get((ref.target, step.id))
+                if sources is None:
+                    sources = self._waits_for[own] = {}
+                refs = sources.get(target)
                 if refs is None:
-                    edges[(ref.target, step.id)] = [ref]
+                    sources[target] = [ref]
                 else:
                     refs.append(ref)
                 if source.index > step.index:
@@ -63,7 +72,8 @@ class FlowGraph:
         """Step -> step that waits for it; each edge's ``refs`` lists the references behind it."""
         dag = nx.DiGraph()
         dag.add_nodes_from(self.steps)
-        dag.add_edges_from((source, target, {"refs": refs}) for (source, target), refs in self._edges.items())
+        dag.add_edges_from((source, target, {"refs": refs})
+                           for target, sources in self._waits_for.items() for source, refs in sources.items())
         return dag
 
     @cached_property
@@ -91,11 +101,16 @@ class FlowGraph:
     def executed(self) -> set[str]:
         """Steps a lazy engine runs: those the output or a ``mustExecute`` step reaches."""
         roots = set(self.output_targets)
-        roots.update(step.id for step in self.steps.values() if step.must_execute)
-        waits_for: dict[str, list[str]] = {}
-        for source, target in self._edges:
-            waits_for.setdefault(target, []).append(source)
+        roots.update(self.must_execute)
+        waits_for = self._waits_for
         result = set(roots)
+        if self.forward_only:
+            # Every step waits only for earlier ones (or itself): going from the last step back,
+            # whether a step runs is settled before the steps it waits for are reached.
+            for sid in reversed(waits_for):  # the steps in list order
+                if sid in result:
+                    result.update(waits_for[sid])
+            return result
         pending = list(roots)
         while pending:  # everything the roots wait for, directly or not
             for source in waits_for.get(pending.pop(), ()):
