@@ -206,15 +206,26 @@ class WholeObjectReference(Rule):
     def check(self, ctx: LintContext):
         opts = ctx.options(self)
         skip = list(opts["blob-components"]) + list(opts["extractors"]) + list(opts["generic-components"])
+        skipped: dict[str, bool] = {}  # a flow uses a few components many times: match each once
         for flow in ctx.flows:
             index = ctx.index(flow)
+            whole = []
+            for step, ref in index.whole_copies:
+                component = step.component
+                if not component:
+                    continue
+                if component not in skipped:
+                    skipped[component] = _matches(component, skip)
+                if not skipped[component]:
+                    whole.append((step, ref))
+            # Only the field copies of a step some whole copy takes matter: test the target first,
+            # a cheap set lookup, before grouping by component and target.
+            targets = {ref.target for _, ref in whole}
             by_path: dict[tuple[str, str], list[tuple[Step, Ref]]] = defaultdict(list)
             for step, ref in index.field_copies:
-                if step.component:
+                if ref.target in targets and step.component:
                     by_path[(step.component, ref.target)].append((step, ref))
-            for step, ref in index.whole_copies:
-                if not step.component or _matches(step.component, skip):
-                    continue
+            for step, ref in whole:
                 others = [(s, r) for s, r in by_path.get((step.component, ref.target), ()) if s is not step]
                 if others:
                     fields = ", ".join(dict.fromkeys(f"`{r.path}`" for _, r in others))

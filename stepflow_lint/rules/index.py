@@ -7,6 +7,8 @@ from itertools import chain
 
 from ..model import Flow, Ref, RefForm, RefKind, Step
 
+_WHOLE_PATHS = (None, "", "$")  # a reference with one of these paths takes the whole value (Ref.whole)
+
 
 class FlowIndex:
     """What several rules read about one flow, gathered once: get it with ``ctx.index(flow)``.
@@ -45,11 +47,14 @@ class FlowIndex:
     def _copies(self) -> tuple[list[tuple[Step, Ref]], list[tuple[Step, Ref]]]:
         whole: list[tuple[Step, Ref]] = []
         fields: list[tuple[Step, Ref]] = []
+        step_kind = RefKind.STEP
         for step in self.flow.steps:
             own = step.id
             for ref in step.input_refs():
-                if ref.kind is RefKind.STEP and ref.target and ref.target != own:
-                    (whole if ref.whole else fields).append((step, ref))
+                target = ref.target
+                if ref.kind is step_kind and target and target != own:
+                    # `ref.whole`, inlined: this runs for nearly every reference of the flow
+                    (whole if ref.path in _WHOLE_PATHS else fields).append((step, ref))
         return whole, fields
 
     @cached_property
