@@ -87,26 +87,27 @@ class FalseDependency(Rule):
         opts = ctx.options(self)
         ordering = {_norm(n) for n in opts["ordering-fields"]}
         latency = dict(opts.get("latency-ms") or {})
-        ordering_name: dict[str, bool] = {}  # field names repeat from step to step: normalise each once
+        # Why a field of a component's input looks like it carries no data, or None: a flow calls a few
+        # components many times with the same field names, so each (component, name) is judged once.
+        judged: dict[str | None, dict[str, str | None]] = {}
         for flow in ctx.flows:
             graph = ctx.graph(flow)
             for step in flow.steps:
                 fields = step.input_fields()
-                if step.id is None or graph.steps.get(step.id) is not step or not fields:
+                if not fields:
                     continue
-                accepted, declared = ctx.component_inputs(step.component)
-                for index, entry in enumerate(fields):
-                    if entry.name in declared:
-                        continue  # the component reads it, whatever its name
-                    is_ordering = ordering_name.get(entry.name)
-                    if is_ordering is None:
-                        is_ordering = ordering_name[entry.name] = _norm(entry.name) in ordering
-                    if is_ordering:
-                        why = f"`{entry.name}` is an ordering-only field"
-                    elif accepted is not None and entry.name not in accepted:
-                        why = f"`{step.component}` has no input field `{entry.name}`"
-                    else:
+                verdicts = judged.get(step.component)
+                if verdicts is None:
+                    verdicts = judged[step.component] = {}
+                for entry in fields:
+                    why = verdicts.get(entry.name, _UNJUDGED)
+                    if why is _UNJUDGED:
+                        why = verdicts[entry.name] = _suspicion(ctx, step.component, entry.name, ordering)
+                    if why is None:
                         continue
+                    if step.id is None or graph.steps.get(step.id) is not step:
+                        break
+                    index = fields.index(entry)  # fields compare by identity: this one's position
                     diag = self._finding(ctx, flow, graph, step, index, entry, why, latency, opts)
                     if diag is not None:
                         yield diag
@@ -150,6 +151,21 @@ class FalseDependency(Rule):
             edits = delete_mapping_entry(ctx.source, step.input.node, index)
             fix = self.make_fix(f"Remove `{entry.name}`", edits)
         return self.diagnostic(entry.key_span, message, fix=fix)
+
+
+_UNJUDGED = object()  # a (component, field name) not judged yet
+
+
+def _suspicion(ctx: LintContext, component: str | None, name: str, ordering: set[str]) -> str | None:
+    """Why field ``name`` of ``component``'s input cannot reach the component, or None when it may."""
+    accepted, declared = ctx.component_inputs(component)
+    if name in declared:
+        return None  # the component reads it, whatever its name
+    if _norm(name) in ordering:
+        return f"`{name}` is an ordering-only field"
+    if accepted is not None and name not in accepted:
+        return f"`{component}` has no input field `{name}`"
+    return None
 
 
 def _executed(graph, dag) -> set[str]:
