@@ -32,8 +32,9 @@ class FlowGraph:
         # order is a topological order and the graph is acyclic without asking networkx.
         self.forward_only = True
         self.must_execute: list[str] = []  # ids of the steps marked `mustExecute: true`
-        # step -> {step it waits for: the references, in order}; edges in the order the references are met
-        self._waits_for: dict[str, dict[str, list[Ref]]] = {}
+        # step -> {step it waits for: its references to it, in order}, the steps in list order and the
+        # steps each waits for in the order its references are met (`Step.refs()`); a step may wait for itself
+        self.waits_for: dict[str, dict[str, list[Ref]]] = {}
         steps = self.steps
         for step in flow.steps:
             own = step.id
@@ -51,7 +52,7 @@ class FlowGraph:
                     self.dangling.append((step, ref))
                     continue
                 if sources is None:
-                    sources = self._waits_for[own] = {}
+                    sources = self.waits_for[own] = {}
                 refs = sources.get(target)
                 if refs is None:
                     sources[target] = [ref]
@@ -73,7 +74,7 @@ class FlowGraph:
         dag = nx.DiGraph()
         dag.add_nodes_from(self.steps)
         dag.add_edges_from((source, target, {"refs": refs})
-                           for target, sources in self._waits_for.items() for source, refs in sources.items())
+                           for target, sources in self.waits_for.items() for source, refs in sources.items())
         return dag
 
     @cached_property
@@ -102,7 +103,7 @@ class FlowGraph:
         """Steps a lazy engine runs: those the output or a ``mustExecute`` step reaches."""
         roots = set(self.output_targets)
         roots.update(self.must_execute)
-        waits_for = self._waits_for
+        waits_for = self.waits_for
         result = set(roots)
         if self.forward_only:
             # Every step waits only for earlier ones (or itself): going from the last step back,

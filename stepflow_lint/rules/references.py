@@ -151,15 +151,12 @@ class SelfReference(Rule):
 
     def check(self, ctx: LintContext):
         for flow in ctx.flows:
-            graph = ctx.graph(flow)
-            for step in flow.steps:
-                if step.id is None or graph.steps.get(step.id) is not step:
-                    continue
-                for ref in step.refs():
-                    if ref.kind is RefKind.STEP and ref.target == step.id:
-                        yield self.diagnostic(ref.target_span or ref.span,
-                                              f"step `{step.id}` references its own output, so it waits for "
-                                              "itself and can never start")
+            # A step that references itself waits for itself: a self-loop of the graph.
+            for sid, sources in ctx.graph(flow).waits_for.items():
+                for ref in sources.get(sid, ()):
+                    yield self.diagnostic(ref.target_span or ref.span,
+                                          f"step `{sid}` references its own output, so it waits for "
+                                          "itself and can never start")
 
 
 @register
@@ -283,9 +280,10 @@ class UnusedStep(Rule):
             if flow.output is None:
                 continue
             graph = ctx.graph(flow)
-            executed = graph.executed
-            unused = [s for s in flow.steps if s.id is not None and graph.steps.get(s.id) is s
-                      and s.id not in executed]
+            executed = graph.executed  # only ids of graph.steps: when it has them all, every step runs
+            if len(executed) == len(graph.steps):
+                continue
+            unused = [step for sid, step in graph.steps.items() if sid not in executed]  # in step order
             fixable = len(unused) < len(graph.steps)
             unused_ids = {s.id for s in unused}
             for step in unused:
