@@ -182,13 +182,14 @@ class UnboundedAiOutput(Rule):
         limits = set(opts["limit-fields"])
         settings = set(opts["settings-fields"])
         patterns = ai_patterns(ctx, self)
+        boundable: dict[str | None, bool] = {}  # per component: an AI call that an input field can bound
         for flow in ctx.flows:
             for step in flow.steps:
-                accepted, declared = ctx.component_inputs(step.component)
-                if not (matches(step.component, patterns) or declared & limits):
+                component = step.component
+                if component not in boundable:
+                    boundable[component] = self._boundable(ctx, component, patterns, limits)
+                if not boundable[component]:
                     continue
-                if accepted is not None and not accepted & limits:
-                    continue  # the component cannot be bounded from here
                 if not isinstance(step.input, Obj) or step.component_node is None:
                     continue
                 if _has_field(step.input, limits) or any(
@@ -198,6 +199,13 @@ class UnboundedAiOutput(Rule):
                 yield self.diagnostic(step.component_span,
                                       f"AI call `{step.id}` sets no `max_tokens`: the answer's length, "
                                       "latency and cost are unbounded")
+
+    @staticmethod
+    def _boundable(ctx: LintContext, component: str | None, patterns, limits: set[str]) -> bool:
+        accepted, declared = ctx.component_inputs(component)
+        if not (matches(component, patterns) or declared & limits):
+            return False
+        return accepted is None or bool(accepted & limits)  # else it cannot be bounded from here
 
 
 def _has_field(value, names: set[str]) -> bool:
