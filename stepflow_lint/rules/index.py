@@ -28,9 +28,34 @@ class FlowIndex:
         return self.flow.output_refs()
 
     @cached_property
-    def refs(self) -> list[Ref]:
-        """Every reference of the steps (``Step.refs()``, in step order), then of the output."""
-        return [ref for step in self.flow.steps for ref in step.refs()] + self.output_refs
+    def step_refs_by_path(self) -> dict[str | None, list[Ref]]:
+        """The `$step` references with a `path`, by its text (None for a path that is not a string).
+
+        Each list in the order of every step's ``Step.refs()``, in step order, then the output's.
+        A flow repeats a few paths many times: SF107 and SF108 check each path once, not each reference.
+        """
+        return self._refs_by_path[0]
+
+    @cached_property
+    def input_refs_by_path(self) -> dict[str | None, list[Ref]]:
+        """The `$input` references by path, like :attr:`step_refs_by_path` (`$variable` has no path)."""
+        return self._refs_by_path[1]
+
+    @cached_property
+    def _refs_by_path(self) -> tuple[dict[str | None, list[Ref]], dict[str | None, list[Ref]]]:
+        steps: dict[str | None, list[Ref]] = {}
+        inputs: dict[str | None, list[Ref]] = {}
+        step_kind = RefKind.STEP
+        for refs in chain((step.refs() for step in self.flow.steps), (self.output_refs,)):
+            for ref in refs:
+                if ref.path_node is not None:  # (a dict per kind: hashing the kind, an Enum, is slow)
+                    by_path = steps if ref.kind is step_kind else inputs
+                    same = by_path.get(ref.path)
+                    if same is None:
+                        by_path[ref.path] = [ref]
+                    else:
+                        same.append(ref)
+        return steps, inputs
 
     @cached_property
     def whole_copies(self) -> list[tuple[Step, Ref]]:

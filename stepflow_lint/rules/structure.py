@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from itertools import chain
 from functools import lru_cache
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode
@@ -132,16 +133,17 @@ class InvalidPath(Rule):
 
     def check(self, ctx: LintContext):
         for flow in ctx.flows:
-            for ref in ctx.index(flow).refs:
-                if ref.kind is RefKind.VARIABLE or ref.path_node is None:
+            index = ctx.index(flow)
+            for path, refs in chain(index.step_refs_by_path.items(), index.input_refs_by_path.items()):
+                if path is None:
+                    for ref in refs:  # a non-string `$input` is already malformed (SF004)
+                        if ref.problem is None:
+                            yield self.diagnostic(ref.path_span, f"{_what(ref)} must be a string")
                     continue
-                if ref.path is None:
-                    if ref.problem is None:  # a non-string `$input` is already malformed (SF004)
-                        yield self.diagnostic(ref.path_span, f"{_what(ref)} must be a string")
-                    continue
-                parsed = _parsed(ref.path)
+                parsed = _parsed(path)
                 if isinstance(parsed, PathError):
-                    yield self.diagnostic(ref.path_span, f"invalid {_what(ref)}: `{ref.path}`: {parsed.message}")
+                    for ref in refs:
+                        yield self.diagnostic(ref.path_span, f"invalid {_what(ref)}: `{path}`: {parsed.message}")
 
 
 def _what(ref: Ref) -> str:
@@ -192,38 +194,45 @@ class UnknownField(Rule):
             root = to_python(flow.schemas) if isinstance(flow.schemas, MappingNode) else None
             input_schema = to_python(flow.input_schema) if isinstance(flow.input_schema, MappingNode) else None
             step_schemas = self._step_schemas(flow)
-            verdicts: dict[tuple[str | None, str], tuple | None] = {}  # (schema owner, path): the finding
-            for ref in ctx.index(flow).refs:
-                if not isinstance(ref.path, str) or ref.path_node is None:
-                    continue
-                if ref.kind is RefKind.INPUT:
-                    schema, owner = input_schema, None
-                elif ref.kind is RefKind.STEP and ref.target in step_schemas:
-                    schema, owner = step_schemas[ref.target], ref.target
-                else:
-                    continue
-                if schema is None:
-                    continue
-                path = _parsed(ref.path)
-                if isinstance(path, PathError):
-                    continue  # SF107
-                key = (owner, ref.path)
-                if key not in verdicts:
-                    verdicts[key] = unknown_field(schema, path, root)
-                found = verdicts[key]
-                if found is None:
-                    continue
-                owner = "the flow's input schema" if owner is None else f"the output schema of step `{owner}`"
-                index, known = found
-                field = path.segments[index].value
-                where = f" under `{path.dotted(index)}`" if index else ""
-                message = f"path `{ref.path}` selects field `{field}`, which {owner} does not declare{where}"
-                close = difflib.get_close_matches(str(field), known, n=1, cutoff=0.6)
-                if close:
-                    message += f"; did you mean `{close[0]}`?"
-                elif known:
-                    message += f" (declared: {', '.join(f'`{k}`' for k in known[:8])})"
-                yield self.diagnostic(ref.path_span, message)
+            if input_schema is None and not step_schemas:
+                continue  # no schema to look a path up in
+            index = ctx.index(flow)
+            groups = [(RefKind.INPUT, text, refs) for text, refs in index.input_refs_by_path.items()
+                      if input_schema is not None]
+            if step_schemas:
+                groups += [(RefKind.STEP, text, refs) for text, refs in index.step_refs_by_path.items()]
+            for kind, text, refs in groups:
+                path = _parsed(text) if text is not None else None
+                if not isinstance(path, Path):
+                    continue  # not a string (SF107), or invalid (SF107)
+                verdicts: dict[str | None, tuple | None] = {}  # schema owner (None: the flow input): the finding
+                if kind is RefKind.INPUT:
+                    verdicts[None] = unknown_field(input_schema, path, root)
+                    if verdicts[None] is None:
+                        continue  # the input schema has the path: every reference of the group is fine
+                for ref in refs:
+                    if kind is RefKind.INPUT:
+                        schema, owner = input_schema, None
+                    elif ref.target in step_schemas:
+                        schema, owner = step_schemas[ref.target], ref.target
+                    else:
+                        continue
+                    if owner not in verdicts:
+                        verdicts[owner] = unknown_field(schema, path, root)
+                    found = verdicts[owner]
+                    if found is None:
+                        continue
+                    whose = "the flow's input schema" if owner is None else f"the output schema of step `{owner}`"
+                    index, known = found
+                    field = path.segments[index].value
+                    where = f" under `{path.dotted(index)}`" if index else ""
+                    message = f"path `{text}` selects field `{field}`, which {whose} does not declare{where}"
+                    close = difflib.get_close_matches(str(field), known, n=1, cutoff=0.6)
+                    if close:
+                        message += f"; did you mean `{close[0]}`?"
+                    elif known:
+                        message += f" (declared: {', '.join(f'`{k}`' for k in known[:8])})"
+                    yield self.diagnostic(ref.path_span, message)
 
     @staticmethod
     def _step_schemas(flow: Flow) -> dict[str, object]:
