@@ -36,6 +36,7 @@ class FlowGraph:
         # steps each waits for in the order its references are met (`Step.refs()`); a step may wait for itself
         self.waits_for: dict[str, dict[str, list[Ref]]] = {}
         steps = self.steps
+        step_kind = RefKind.STEP  # read once: an Enum member costs a call to read
         for step in flow.steps:
             own = step.id
             if own is None or steps.get(own) is not step:
@@ -45,7 +46,7 @@ class FlowGraph:
             sources: dict[str, list[Ref]] | None = None
             for ref in step.refs():
                 target = ref.target
-                if ref.kind is not RefKind.STEP or target is None:
+                if ref.kind is not step_kind or target is None:
                     continue
                 source = steps.get(target)
                 if source is None:

@@ -8,6 +8,10 @@ from ..diagnostics import Span
 from ..parse import scalar_value
 from .expressions import Arr, Coalesce, Conditional, Field, Literal, Obj, Ref, RefForm, RefKind, Scalar, Value
 
+# The kinds and form of nearly every reference, read once: `RefKind.STEP` (an Enum member read through
+# its class) costs as much as a function call on Python 3.11, and a large flow has thousands of references.
+_STEP, _INPUT, _VARIABLE, _CURRENT = RefKind.STEP, RefKind.INPUT, RefKind.VARIABLE, RefForm.CURRENT
+
 
 class ValueReader:
     """Reads YAML nodes as value expressions, noting on the way what the linter searches every value for.
@@ -121,7 +125,7 @@ class ValueReader:
         problem = None if target else "`$step` must name a step id"
         if isinstance(target_node, ScalarNode) and _not_a_string(target_node):
             problem = f"`$step` must be a step id (a string), found {_describe(target_node)}"
-        return Ref(node, RefKind.STEP, target, target_at, path, path_at, RefForm.CURRENT,
+        return Ref(node, _STEP, target, target_at, path, path_at, _CURRENT,
                    on_skip, None, extra, problem)
 
     def _input_ref(self, node: MappingNode, values: dict[str, Node]) -> Ref:
@@ -135,7 +139,7 @@ class ValueReader:
             path, path_at = _join_paths(path, sibling), sibling_at or path_at
         elif sibling_at is not None:  # `path: 5`: SF107 says it must be a string
             path, path_at = None, sibling_at
-        return Ref(node, RefKind.INPUT, None, None, path, path_at, RefForm.CURRENT,
+        return Ref(node, _INPUT, None, None, path, path_at, _CURRENT,
                    self._optional(values, "onSkip"), None, _extras(node, values, _INPUT_KEYS), problem)
 
     def _variable_ref(self, node: MappingNode, values: dict[str, Node]) -> Ref:
@@ -144,7 +148,7 @@ class ValueReader:
         problem = None if name else "`$variable` must name a variable"
         if _not_a_string(name_node):
             problem = f"`$variable` must be a variable name (a string), found {_describe(name_node)}"
-        return Ref(node, RefKind.VARIABLE, name, name_at, None, None, RefForm.CURRENT,
+        return Ref(node, _VARIABLE, name, name_at, None, None, _CURRENT,
                    None, self._optional(values, "default"), _extras(node, values, _VARIABLE_KEYS), problem)
 
     def _legacy_ref(self, node: MappingNode, values: dict[str, Node], key: str) -> Ref:

@@ -381,13 +381,14 @@ class PerItemSteps(Rule):
 
     def check(self, ctx: LintContext):
         minimum = ctx.options(self)["min-items"]
+        variable = RefKind.VARIABLE  # read once: an Enum member costs a call to read
         for flow in ctx.flows:
             groups: dict[tuple, dict[str, tuple[Step, Ref, int]]] = defaultdict(dict)
             for step in flow.steps:
                 if not step.id or not step.component:
                     continue
                 for ref in step.input_refs():
-                    if ref.kind is RefKind.VARIABLE or not ref.path or "[" not in ref.path:
+                    if not ref.path or "[" not in ref.path or ref.kind is variable:
                         continue  # no index to group by
                     match = _INDEX.match(ref.path)
                     if match:

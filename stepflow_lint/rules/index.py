@@ -45,7 +45,7 @@ class FlowIndex:
     def _refs_by_path(self) -> tuple[dict[str | None, list[Ref]], dict[str | None, list[Ref]]]:
         steps: dict[str | None, list[Ref]] = {}
         inputs: dict[str | None, list[Ref]] = {}
-        step_kind = RefKind.STEP
+        step_kind = RefKind.STEP  # read once: an Enum member costs a call to read
         for refs in chain((step.refs() for step in self.flow.steps), (self.output_refs,)):
             for ref in refs:
                 if ref.path_node is not None:  # (a dict per kind: hashing the kind, an Enum, is slow)
@@ -72,7 +72,7 @@ class FlowIndex:
     def _copies(self) -> tuple[list[tuple[Step, Ref]], list[tuple[Step, Ref]]]:
         whole: list[tuple[Step, Ref]] = []
         fields: list[tuple[Step, Ref]] = []
-        step_kind = RefKind.STEP
+        step_kind = RefKind.STEP  # read once: an Enum member costs a call to read
         for step in self.flow.steps:
             own = step.id
             for ref in step.input_refs():
@@ -90,5 +90,6 @@ class FlowIndex:
         only report references among these; in a flow written in today's
         dialect the list is empty.
         """
+        current = RefForm.CURRENT  # read once: an Enum member costs a call to read
         return [ref for ref in chain(self.output_refs, *(step.refs() for step in self.flow.steps))
-                if ref.form is not RefForm.CURRENT or ref.problem or ref.on_skip is not None or ref.extra]
+                if ref.form is not current or ref.problem or ref.on_skip is not None or ref.extra]
