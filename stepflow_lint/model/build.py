@@ -68,15 +68,17 @@ class _Expressions:
     def read_with_refs(self, node: Node) -> tuple[Value, tuple[Ref, ...]]:
         """The value, and the references in it in the order of ``iter_refs`` (noted while reading)."""
         reader = self.reader
+        value = reader.read(node)
+        # The reader's lists hold only this expression's notes: they are taken and emptied after each.
         literals, keys, operators, refs = (reader.literals, reader.complex_key_fields, reader.operator_problems,
                                            reader.refs)
-        marks = len(literals), len(keys), len(operators)
-        refs_mark = len(refs)
-        value = reader.read(node)
-        if marks != (len(literals), len(keys), len(operators)):
-            self.notes[value] = (literals[marks[0]:], keys[marks[1]:], operators[marks[2]:])
-        found = tuple(refs[refs_mark:])
-        del refs[refs_mark:]  # each expression's own: nothing needs them later
+        if literals or keys or operators:
+            self.notes[value] = (literals[:], keys[:], operators[:])
+            literals.clear()
+            keys.clear()
+            operators.clear()
+        found = tuple(refs)
+        refs.clear()
         return value, found
 
     def literals(self, value: Value | None) -> list[Literal]:
