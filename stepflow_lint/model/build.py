@@ -179,12 +179,13 @@ def _read_steps(flow: Flow, node: Node, expressions: _Expressions) -> None:
 
 def _read_step(flow: Flow, index: int, node: MappingNode, expressions: _Expressions) -> Step:
     step = Step(index, node)
-    step.fields = _fields(node)
-    names = [entry.name for entry in step.fields]
-    if not LEGACY_STEP_KEYS.keys().isdisjoint(names):
-        flow.legacy_step_keys.update(name for name in names if name in LEGACY_STEP_KEYS)
-    for entry, (_, value) in zip(step.fields, node.value):
-        name = entry.name
+    fields = step.fields
+    for key, value in node.value:  # (one pass: the fields are made as the keys are read)
+        name = key.value if isinstance(key, ScalarNode) else "<complex key>"
+        entry = Field(name, key)
+        fields.append(entry)
+        if name in LEGACY_STEP_KEYS:
+            flow.legacy_step_keys.add(name)
         if name == "id":
             step.id_node = value
             if isinstance(value, ScalarNode) and isinstance(scalar_value(value), str) and value.value:
