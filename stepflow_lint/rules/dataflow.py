@@ -212,14 +212,11 @@ class WholeObjectReference(Rule):
             whole = []
             for step, ref in index.whole_copies:
                 component = step.component
-                if not component:
-                    continue
-                if component not in skipped:
+                if component and component not in skipped:
                     skipped[component] = _matches(component, skip)
-                if not skipped[component]:
+                if component and not skipped[component]:
                     whole.append((step, ref))
-            # Only the field copies of a step some whole copy takes matter: test the target first,
-            # a cheap set lookup, before grouping by component and target.
+            # Only field copies of a target some whole copy takes can matter (a set lookup before grouping).
             targets = {ref.target for _, ref in whole}
             by_path: dict[tuple[str, str], list[tuple[Step, Ref]]] = defaultdict(list)
             for step, ref in index.field_copies:
