@@ -33,10 +33,10 @@ import networkx as nx
 
 from .config import Config
 from .engine import lint_source
-from .fix import fix_source
+from .fix.apply import fix_source
 from .graph import FlowGraph
 from .model import Flow
-from .source import DecodeError, Source
+from .yaml.source import DecodeError, Source
 
 WHAT_IF_CODES = frozenset({"SF201", "SF303"})
 LATENCY_RULE, LATENCY_KEY = "SF201", "latency-ms"

@@ -11,9 +11,9 @@ from .catalog import default_catalog
 from .config import Config
 from .diagnostics import Diagnostic, Span
 from .model import Flow, Problem, build_flow
-from .parse import Document, ParseError, gc_paused, parse
+from .yaml.parse import Document, ParseError, gc_paused, parse
 from .rules import LintContext, Rule, all_rules
-from .source import DecodeError, Source
+from .yaml.source import DecodeError, Source
 from .suppression import filter_suppressed
 
 # The model reads nested values recursively; the parser already caps nesting,

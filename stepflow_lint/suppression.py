@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 
 from .diagnostics import Diagnostic
-from .source import Source
+from .yaml.source import Source
 
 _CODES = r"[A-Za-z]+[0-9]+(?:\s*,\s*[A-Za-z]+[0-9]+)*"
 # A comment starts at '#' at the line start or after white space (YAML's own rule).

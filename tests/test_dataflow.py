@@ -6,8 +6,8 @@ import textwrap
 
 from stepflow_lint.config import Config
 from stepflow_lint.engine import lint_text
-from stepflow_lint.fix import fix_source
-from stepflow_lint.source import Source
+from stepflow_lint.fix.apply import fix_source
+from stepflow_lint.yaml.source import Source
 
 COPIES = textwrap.dedent("""\
     steps:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from stepflow_lint.engine import lint_source
-from stepflow_lint.fix import fix_source
-from stepflow_lint.source import Source
+from stepflow_lint.fix.apply import fix_source
+from stepflow_lint.yaml.source import Source
 
 # `answer` is unused (SF105 deletes it); `answer_for_audit` repeats it (SF401 deletes the
 # repeat and points its references at `answer`). The two edits do not overlap, but applied

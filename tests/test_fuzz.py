@@ -9,8 +9,8 @@ from __future__ import annotations
 import random
 
 from stepflow_lint.engine import lint_bytes
-from stepflow_lint.fix import fix_source
-from stepflow_lint.source import Source
+from stepflow_lint.fix.apply import fix_source
+from stepflow_lint.yaml.source import Source
 
 from .conftest import FIXTURES
 

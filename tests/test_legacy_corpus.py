@@ -9,10 +9,10 @@ import re
 import pytest
 
 from stepflow_lint.engine import lint_source
-from stepflow_lint.fix import fix_source
+from stepflow_lint.fix.apply import fix_source
 from stepflow_lint.model.expressions import Arr, Coalesce, Conditional, Literal, Obj, Ref, Scalar
-from stepflow_lint.parse import to_python
-from stepflow_lint.source import Source
+from stepflow_lint.yaml.parse import to_python
+from stepflow_lint.yaml.source import Source
 
 CODES = {"SF004", "SF005"}
 # Legacy spellings a file may use (SF005 must report every file that has one).

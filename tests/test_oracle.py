@@ -27,8 +27,8 @@ from ruamel.yaml.nodes import MappingNode
 
 from stepflow_lint.diagnostics import Diagnostic, Severity
 from stepflow_lint.engine import lint_bytes
-from stepflow_lint.parse import parse
-from stepflow_lint.source import Source
+from stepflow_lint.yaml.parse import parse
+from stepflow_lint.yaml.source import Source
 
 from . import oracle
 from .oracle import (DOC, KIND_TO_CODES, TRANSPORT_ARTIFACT, NotSendable, OfficialAnswer,

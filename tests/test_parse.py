@@ -6,8 +6,8 @@ import pytest
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from stepflow_lint.diagnostics import Span
-from stepflow_lint.parse import HAVE_C_PARSER, ParseError, parse, scalar_value
-from stepflow_lint.source import Source
+from stepflow_lint.yaml.parse import HAVE_C_PARSER, ParseError, parse, scalar_value
+from stepflow_lint.yaml.source import Source
 
 from .conftest import FIXTURES
 
@@ -116,5 +116,5 @@ def test_alias_bomb_position_is_the_heaviest_shared_node():
     ("[" * 257 + "]" * 257, True), ("[" * 256 + "]" * 256, False), ("{[" * 129 + "]}" * 129, True),
     ("[a]" * 1000, False), ("[[x]]" * 400, False), ("[" * 300, True), ("{[}]" * 200, True)])
 def test_bracket_prescan_never_misses_deep_nesting(brackets, deeper):
-    from stepflow_lint.parse import _bracket_depth_exceeds
+    from stepflow_lint.yaml.parse import _bracket_depth_exceeds
     assert _bracket_depth_exceeds(brackets, 256) is deeper

@@ -212,8 +212,8 @@ def _load_data(file: Path, text: str) -> Any:
             return json.loads(text)
         except json.JSONDecodeError as exc:
             raise CatalogError(f"{file}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
-    from ..parse import ParseError, parse
-    from ..source import Source
+    from ..yaml.parse import ParseError, parse
+    from ..yaml.source import Source
     try:
         document = parse(Source.from_text(text, str(file)))
     except ParseError as exc:

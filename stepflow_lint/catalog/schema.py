@@ -11,7 +11,7 @@ from typing import Any
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ..parse import scalar_value
+from ..yaml.parse import scalar_value
 
 _COMPOSITE = ("allOf", "anyOf", "oneOf", "$ref", "patternProperties", "unevaluatedProperties",
               "dependentSchemas", "if", "then", "else", "not", "$dynamicRef")

@@ -14,7 +14,7 @@ from ..config import Config, ConfigError, find_config, load_config
 from ..diagnostics import Severity
 from ..discovery import iter_yaml_files, not_a_flow
 from ..engine import config_problems, lint_bytes
-from ..fix import fix_source
+from ..fix.apply import fix_source
 from ..report import FORMATS, FileReport
 from ..report import concise as concise_report
 from ..report import github as github_report
@@ -22,8 +22,8 @@ from ..report import json as json_report
 from ..report import junit as junit_report
 from ..report import sarif as sarif_report
 from ..report import text as text_report
-from ..source import Source
-from ..writer import write_atomically
+from ..yaml.source import Source
+from ..fix.writer import write_atomically
 from . import cli
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2

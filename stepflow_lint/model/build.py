@@ -12,7 +12,7 @@ import difflib
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..diagnostics import Span
-from ..parse import scalar_value
+from ..yaml.parse import scalar_value
 from .expressions import Coalesce, Conditional, Field, Literal, Ref, Value
 from .flow import (LEGACY_ON_ERROR_KEYS, LEGACY_ROOT_KEYS, LEGACY_STEP_KEYS, ON_ERROR_KEYS, ROOT_KEYS,
                    STEP_KEYS, TEST_KEYS, Flow, OnError, Problem, Step, TestCase)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode
 
 from ..diagnostics import Span
-from ..parse import scalar_value
+from ..yaml.parse import scalar_value
 
 
 class RefKind(enum.Enum):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..diagnostics import Span
-from ..parse import scalar_value
+from ..yaml.parse import scalar_value
 from .expressions import Arr, Coalesce, Conditional, Field, Literal, Obj, Ref, RefForm, RefKind, Scalar, Value
 
 # The kinds and form of nearly every reference, read once: `RefKind.STEP` (an Enum member read through

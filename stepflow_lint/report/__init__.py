@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..diagnostics import Diagnostic
-from ..source import Source
+from ..yaml.source import Source
 
 FORMATS = ("text", "concise", "json", "sarif", "github", "junit")
 

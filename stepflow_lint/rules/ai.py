@@ -7,11 +7,11 @@ from collections import Counter
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from ..diagnostics import Applicability, Edit, Severity, Span
-from ..edits import delete_sequence_item
+from ..fix.edits import delete_sequence_item
 from ..model import RefKind
 from ..model.expressions import Arr, Coalesce, Conditional, Literal, Obj, Ref, Scalar
 from ..model.walk import walk_values
-from ..parse import scalar_value
+from ..yaml.parse import scalar_value
 from ..patterns import glob_match
 from .base import LintContext, Rule, register
 

@@ -14,8 +14,8 @@ from ..model import Flow, Problem
 from .index import FlowIndex
 
 if TYPE_CHECKING:
-    from ..parse import Document, ParseError
-    from ..source import Source
+    from ..yaml.parse import Document, ParseError
+    from ..yaml.source import Source
 
 
 @dataclass(eq=False)

@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from ..diagnostics import Edit, Severity
 from ..diagnostics import Applicability as A
-from ..edits import delete_sequence_item, insert_after_sequence_item, sequence_value, yaml_str
+from ..fix.edits import delete_sequence_item, insert_after_sequence_item, sequence_value, yaml_str
 from ..model import Flow, Obj, Ref, RefForm, RefKind, Scalar, Step, content_end
 from ..patterns import glob_match
 from .base import LintContext, Rule, register

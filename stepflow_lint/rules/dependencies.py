@@ -9,7 +9,7 @@ import networkx as nx
 from ruamel.yaml.nodes import MappingNode
 
 from ..diagnostics import Applicability, Severity
-from ..edits import delete_mapping_entry
+from ..fix.edits import delete_mapping_entry
 from ..model import RefKind, iter_refs
 from .base import LintContext, Rule, register
 

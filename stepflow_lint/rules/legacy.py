@@ -10,8 +10,8 @@ from ..diagnostics import Applicability, Edit, Severity, Span
 from ..model.expressions import Ref, RefForm, RefKind, content_end
 from ..model.flow import (LEGACY_ERROR_ACTIONS, LEGACY_ON_ERROR_KEYS, LEGACY_REF_KEYS, LEGACY_ROOT_KEYS,
                           LEGACY_STEP_KEYS, Flow)
-from ..parse import scalar_value
-from ..rewrite import (delete_entry, end_of, entry, has_comment, has_key, nest_entries, render_scalar, rename_key,
+from ..yaml.parse import scalar_value
+from ..fix.rewrite import (delete_entry, end_of, entry, has_comment, has_key, nest_entries, render_scalar, rename_key,
                        replace_scalar, string_text)
 from .base import LintContext, Rule, register
 

@@ -7,7 +7,7 @@ import difflib
 import networkx as nx
 
 from ..diagnostics import Applicability, Edit, Severity
-from ..edits import delete_sequence_item, move_sequence_item, sequence_value
+from ..fix.edits import delete_sequence_item, move_sequence_item, sequence_value
 from ..model import Flow, Ref, RefKind, Step
 from .base import LintContext, Rule, register
 

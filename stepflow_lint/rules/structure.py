@@ -10,7 +10,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode
 
 from ..diagnostics import Severity, Span
 from ..model import Flow, Ref, RefKind, Scalar
-from ..parse import to_python
+from ..yaml.parse import to_python
 from ..paths import Path, PathError, parse_path, unknown_field
 from .base import LintContext, Rule, register
 

@@ -8,7 +8,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode
 
 from ..diagnostics import Severity, Span
 from ..model import Flow
-from ..parse import scalar_value, to_python
+from ..yaml.parse import scalar_value, to_python
 from .base import LintContext, Rule, register
 
 

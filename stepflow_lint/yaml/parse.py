@@ -19,7 +19,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
-from .diagnostics import Span
+from ..diagnostics import Span
 from .source import Source
 
 from .compose import HAVE_C_PARSER, compose, events

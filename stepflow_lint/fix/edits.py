@@ -21,9 +21,9 @@ import re
 
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
-from .diagnostics import Edit
-from .model.expressions import content_end
-from .source import Source
+from ..diagnostics import Edit
+from ..model.expressions import content_end
+from ..yaml.source import Source
 
 
 def _line_start(text: str, offset: int) -> int:

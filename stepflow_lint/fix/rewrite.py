@@ -14,10 +14,10 @@ import re
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .diagnostics import Edit
-from .model.expressions import content_end
-from .parse import scalar_value
-from .source import Source
+from ..diagnostics import Edit
+from ..model.expressions import content_end
+from ..yaml.parse import scalar_value
+from ..yaml.source import Source
 
 _PLAIN_SAFE = re.compile(r"[A-Za-z_][\w.-]*|\$")
 _RESERVED = frozenset(("null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE", "~"))

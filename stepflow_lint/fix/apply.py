@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .config import Config
-from .diagnostics import Applicability, Diagnostic, Edit, Severity
-from .engine import LintResult, lint_source
-from .source import Source
+from ..config import Config
+from ..diagnostics import Applicability, Diagnostic, Edit, Severity
+from ..engine import LintResult, lint_source
+from ..yaml.source import Source
 
 MAX_PASSES = 10
 
