@@ -34,11 +34,13 @@ def cli() -> None:
     stepflow-lint [PATHS]...          lint files and directories (default: .)
     stepflow-lint rules               list the rules
     stepflow-lint explain SF201       show a rule's documentation
+    stepflow-lint run FLOW --input J  run a flow on the reference executor
+    stepflow-lint test FLOW...        run flows' test cases
     """
 
 
 def _register() -> None:
-    from . import analyze, info, lint  # noqa: F401  (commands register themselves on `cli`)
+    from . import analyze, info, lint, run, test  # noqa: F401  (commands register themselves on `cli`)
 
 
 _register()

@@ -1,0 +1,90 @@
+"""How a command runs flows: the engine config, the components, the limits; one input at a time."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .components import Router
+from .components.simulate import Simulator
+from .config import EngineConfig, default_config, find_config, load_config
+from .errors import ExecutorError
+from .load import LoadedFlow
+from .scheduler import DEFAULT_MAX_CONCURRENCY, RunReport, StepRecord, run_plan
+
+ORDERING_RULE = "SF201"
+
+
+@dataclass
+class SessionOptions:
+    config_path: Path | None = None     # the engine config; found beside the flow when None
+    simulate: bool = False
+    latency: dict[str, float] | None = None   # --latency GLOB=MS (replaces `[rules.SF201] latency-ms`)
+    catalog: Any = None                  # component catalog: input schemas for simulate mode
+    max_concurrency: int = DEFAULT_MAX_CONCURRENCY
+    timeout_s: float | None = None
+    variables: dict[str, Any] = field(default_factory=dict)
+    engine: str | None = None            # None: the reference executor; a URL or "local": the real engine
+
+
+class Session:
+    """Runs inputs of one flow with one set of components (the same before and after a fix)."""
+
+    def __init__(self, flow: LoadedFlow, options: SessionOptions, *, for_tests: bool = False):
+        self.flow = flow
+        self.options = options
+        path = find_config(flow.path, options.config_path, for_tests=for_tests, test_block=flow.data.get("test"))
+        if path is not None and not path.is_file():
+            raise ExecutorError(f"{path}: engine config not found")
+        self.config_path = path
+        base = flow.path.parent.resolve() if flow.path is not None else Path.cwd()
+        self.config: EngineConfig = load_config(path) if path is not None else default_config(base)
+        self.router = Router(self.config, self._simulator() if options.simulate else None)
+
+    def _simulator(self) -> Simulator:
+        from ..analysis import AnalysisError, latency_table
+        from ..rules import REGISTRY
+        lint_config = self.flow.lint_config
+        try:
+            latency = latency_table(lint_config, self.options.latency)
+        except AnalysisError as exc:
+            raise ExecutorError(str(exc)) from None
+        rule = REGISTRY.get(ORDERING_RULE)
+        options = dict(rule.default_options) if rule is not None else {}
+        if lint_config is not None:
+            options.update(lint_config.rules.get(ORDERING_RULE, {}))
+        return Simulator(latency, self.options.catalog, options.get("ordering-fields", ()))
+
+    def missing_components(self) -> list[str]:
+        """Why steps the run needs cannot run here (a component nothing answers), before running."""
+        problems = []
+        for sid in self.flow.plan.needed:
+            why = self.router.describe_missing(self.flow.plan.steps[sid].component)
+            if why is not None:
+                problems.append(f"step {sid!r}: {why}")
+        return problems
+
+    def run(self, input_value: Any) -> RunReport:
+        return asyncio.run(self.run_async(input_value))
+
+    async def run_async(self, input_value: Any) -> RunReport:
+        coroutine = run_plan(self.flow.plan, input_value, self.router, variables=self.options.variables,
+                             max_concurrency=self.options.max_concurrency)
+        if self.options.timeout_s is None:
+            return await coroutine
+        try:
+            return await asyncio.wait_for(coroutine, self.options.timeout_s)
+        except asyncio.TimeoutError:
+            message = f"the run exceeded --timeout {self.options.timeout_s:g}s"
+            return RunReport({"outcome": "failed", "error": {"code": "TIMEOUT", "message": message}}, [],
+                             self.options.timeout_s * 1000, _empty_blobs())
+
+
+def _empty_blobs():
+    from .scheduler import BlobStore
+    return BlobStore()
+
+
+__all__ = ["Session", "SessionOptions", "StepRecord"]
