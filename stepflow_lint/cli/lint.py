@@ -25,6 +25,7 @@ from ..report import text as text_report
 from ..yaml.source import Source
 from ..fix.writer import write_atomically
 from . import cli
+from .verify_fix import verified_outcome, verify_options  # --fix --verify (issue 7)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 DOCUMENT_FORMATS = {"json": json_report, "sarif": sarif_report, "github": github_report, "junit": junit_report}
@@ -66,6 +67,7 @@ def _codes(values: tuple[str, ...]) -> list[str]:
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
               help="Lowest severity that fails the run [default: warning].")
 @click.option("--force", is_flag=True, help="Lint named files even when they do not look like flows.")
+@verify_options
 def check(paths: tuple[Path, ...], fix: bool, unsafe_fixes: bool, diff: bool, fmt: str, select, ignore,
           extend_select, config_path: Path | None, components, fail_on: str | None, force: bool) -> None:
     """Lint Stepflow flows in PATHS (files or directories; default: the current directory)."""
@@ -183,6 +185,12 @@ def _apply_fixes(run: Run, linted, config: Config, catalog, unsafe: bool, diff: 
     if outcome.broken:
         run.error(f"{source.path}: a fix produced invalid YAML and was not applied "
                   f"({', '.join(sorted({d.code for d in outcome.broken}))}); please report this")
+    # --- --fix --verify (issue 7): run the flow before and after; None leaves the file untouched ---
+    if not diff:
+        outcome = verified_outcome(run, linted, outcome, config, catalog, unsafe)
+        if outcome is None:
+            return None
+    # --- end --verify ---
     if not outcome.changed:
         return None
     if diff:
@@ -222,6 +230,8 @@ def _emit(run: Run, reports: list[FileReport], diffs: list[str], diff: bool) -> 
 def _exit_code(run: Run, reports, diffs, diff: bool, fail_on: str | None, config: Config | None) -> int:
     if run.errors:
         return EXIT_ERROR
+    if getattr(run, "verify_refused", 0):  # --verify refused a fix that changes a result (issue 7)
+        return EXIT_FINDINGS
     if diff:
         return EXIT_FINDINGS if diffs else EXIT_OK
     level = Severity.parse(fail_on) if fail_on else (config.fail_on if config and config.fail_on else Severity.WARNING)

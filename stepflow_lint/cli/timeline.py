@@ -17,7 +17,7 @@ def render_timeline(console: Console, report, title: str | None = None) -> None:
     table = Table(title=escape(title) if title else None, box=None, pad_edge=False, header_style="bold")
     for column, justify in (("step", "left"), ("component", "left"), ("start ms", "right"),
                             ("ms", "right"), ("status", "left"), ("timeline", "left")):
-        table.add_column(column, justify=justify, no_wrap=column == "timeline", overflow="fold")
+        table.add_column(column, justify=justify, no_wrap=True, overflow="ellipsis")
     for record in sorted(report.steps, key=lambda r: (r.start_ms, r.id)):
         start = int(record.start_ms / span * BAR_WIDTH)
         width = max(1, int(round(record.duration_ms / span * BAR_WIDTH)))

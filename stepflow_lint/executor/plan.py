@@ -78,7 +78,7 @@ def _plan_step(index: int, raw: Any) -> PlannedStep:
         raise FlowDefinitionError(f"step {index} needs an `id`")
     if not isinstance(component, str) or not component.startswith("/"):
         raise FlowDefinitionError(f"step {sid!r}: `component` must be a path starting with `/`")
-    expr = compile_expr(raw.get("input", {})) if raw.get("input") is not None else Const({})
+    expr = compile_expr(raw["input"]) if "input" in raw else Const({})
     return PlannedStep(index, sid, component, expr, _error_action(sid, raw.get("onError")),
                        raw.get("mustExecute") is True, tuple(sorted(expr.steps)))
 

@@ -19,7 +19,7 @@ from .simulate import Simulator
 
 Component = Callable[[Any, "Call"], Awaitable[Any]]
 
-AI_COMPONENTS = ("openai", "anthropic", "chat", "llm", "embedding", "embeddings", "completion")
+AI_BUILTINS = ("openai",)  # the engine's builtins that call a model over the network
 
 
 @dataclass
@@ -61,7 +61,7 @@ class Router:
                 return None
             if self.simulator is not None:
                 return None
-            if _is_ai(name):
+            if name in AI_BUILTINS:
                 return (f"component {path} calls an AI service: the executor never makes network calls; "
                         f"mock it in a stepflow-config.yml or run with --simulate")
             return f"component {path}: the builtin plugin has no component {name!r}"
@@ -91,7 +91,9 @@ class Router:
                 return BUILTINS[name]
             if self.simulator is not None:
                 return self.simulator.component(path)
-            return _unavailable(path, _is_ai(name))
+            if name in AI_BUILTINS:
+                return _unavailable(path, True)
+            return _routing_error(path)  # the engine's builtin plugin has no such component
         if plugin.type == "mock":
             if local in plugin.behaviors:
                 return MockComponent(local, plugin.behaviors[local])
@@ -99,10 +101,6 @@ class Router:
         if self.simulator is not None:
             return self.simulator.component(path)
         return _unavailable(path, False, plugin.name)
-
-
-def _is_ai(name: str) -> bool:
-    return any(word in name.lower() for word in AI_COMPONENTS)
 
 
 def _routing_error(path: str) -> Component:
