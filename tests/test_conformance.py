@@ -104,3 +104,24 @@ def test_every_upstream_flow_with_test_cases_agrees(tmp_path: Path):
                         f"{original}: {case.get('name')}\n ours   {json.dumps(ours)}\n engine {json.dumps(theirs)}"
                     compared += 1
     assert compared >= 10
+
+
+def test_run_variables_agree(engine):
+    from stepflow_lint.executor.session import Session
+    path = CONFORMANCE / "variables.yaml"
+    loaded = load_flow_file(path)
+    variables = {"region": "us-east", "note": "given", "settings": {"mode": "slow"}}
+    ours = Session(loaded, SessionOptions(variables=variables)).run({"name": "n"}).result
+    theirs = engine.run(engine.store_flow(loaded.data), {"name": "n"}, variables)
+    assert ours["result"] == {"region": "us-east", "settings": {"mode": "slow"}, "fallback": "n", "note": "given"}
+    assert same_outcome(ours, theirs)
+
+
+def test_cli_engine_url_sends_the_flow_to_a_running_server(engine):
+    from click.testing import CliRunner
+
+    from stepflow_lint.cli import cli
+    result = CliRunner().invoke(cli, ["test", str(CONFORMANCE / "map.yaml"), "--engine", engine.url],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "1 passed, 0 failed" in result.stdout

@@ -278,3 +278,33 @@ def test_a_timeout_fails_the_run(tmp_path: Path):
     report = Session(loaded, SessionOptions(timeout_s=0.1)).run({})
     assert time.perf_counter() - started < 1.5
     assert report.result["error"]["code"] == "TIMEOUT"
+
+
+def test_test_cases_find_an_inline_test_config(tmp_path: Path):
+    text = b"""name: n
+description: d
+steps:
+  - id: a
+    component: /m/answer
+    input: {$input: "$"}
+output: {$step: a}
+test:
+  config:
+    plugins:
+      mock:
+        type: mock
+        components:
+          /answer:
+            behaviors:
+              '{"q": 1}': {outcome: success, result: string key}
+    routes: {/m: [{plugin: mock}]}
+  cases:
+    - name: c
+      input: '{"q": 1}'
+      output: {outcome: success, result: string key}
+"""
+    loaded = load_flow_bytes(text, tmp_path / "f.yaml")
+    session = Session(loaded, SessionOptions(), for_tests=True)
+    # A JSON-looking string key is a string: it matches the string input only (ENGINE.md on JSON configs).
+    assert session.run({"q": 1}).result["outcome"] == "failed"
+    assert session.run('{"q": 1}').result == {"outcome": "success", "result": "string key"}

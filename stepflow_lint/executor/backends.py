@@ -7,14 +7,17 @@ reference executor also says when each step ran (for timelines and profiles).
 from __future__ import annotations
 
 import time
-from contextlib import ExitStack
-from dataclasses import dataclass
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .errors import ExecutorError
 from .load import LoadedFlow
 from .scheduler import RunReport
 from .session import Session, SessionOptions
+
+
+DEFAULT_ENGINE_CONFIG = {"plugins": {"builtin": {"type": "builtin"}}, "routes": {"/builtin": [{"plugin": "builtin"}]}}
 
 
 @dataclass
@@ -49,18 +52,13 @@ class EngineBackend:
     """The flow stored once on a real engine, then run input by input over REST."""
 
     def __init__(self, flow: LoadedFlow, options: SessionOptions, *, for_tests: bool = False):
-        from .config import find_config
-        from .remote import LocalServer, RemoteEngine
+        from .remote import RemoteEngine
         self.flow = flow
         self.options = options
         self._stack = ExitStack()
         target = options.engine or ""
         if target == "local":
-            config_path = find_config(flow.path, options.config_path, for_tests=for_tests,
-                                      test_block=flow.data.get("test"))
-            default = None if config_path else {"plugins": {"builtin": {"type": "builtin"}},
-                                                "routes": {"/builtin": [{"plugin": "builtin"}]}}
-            self._server = LocalServer(config_path.resolve() if config_path else None, default)
+            self._server = local_server(flow, options, for_tests=for_tests)
             self.name = "stepflow-server (local)"
         elif target.startswith(("http://", "https://")):
             self._server = None
@@ -97,3 +95,25 @@ def open_backend(flow: LoadedFlow, options: SessionOptions, *, for_tests: bool =
     if options.engine:
         return EngineBackend(flow, options, for_tests=for_tests)
     return ReferenceBackend(flow, options, for_tests=for_tests)
+
+
+def local_server(flow: LoadedFlow, options: SessionOptions, *, for_tests: bool = False):
+    """A `stepflow-server` to start with the engine config the flow would use (not started yet)."""
+    from .config import find_config
+    from .remote import LocalServer
+    found = find_config(flow.path, options.config_path, for_tests=for_tests, test_block=flow.data.get("test"))
+    if isinstance(found, dict):
+        return LocalServer(None, found)
+    if found is not None:
+        return LocalServer(found.resolve())
+    return LocalServer(None, DEFAULT_ENGINE_CONFIG)
+
+
+@contextmanager
+def shared_engine(flow: LoadedFlow, options: SessionOptions, *, for_tests: bool = False):
+    """Options whose `--engine local` is one server started here, so several backends share it."""
+    if options.engine != "local":
+        yield options
+        return
+    with local_server(flow, options, for_tests=for_tests) as server:
+        yield replace(options, engine=server.url)

@@ -61,13 +61,20 @@ def default_config(directory: Path) -> EngineConfig:
 
 
 def find_config(flow_path: Path | None, explicit: Path | None = None, *, for_tests: bool = False,
-                test_block: Any = None) -> Path | None:
-    """`--config`, else (for tests) the flow's `test.configFile`, else a config beside the flow, else in the cwd."""
+                test_block: Any = None) -> Path | dict | None:
+    """The engine config as the official CLI finds it: a file path, an inline mapping, or None.
+
+    `--config`; for tests then the flow's `test.configFile`, then its inline `test.config`,
+    then `stepflow-config.test.yml`; then `stepflow-config.yml` beside the flow, else in the cwd.
+    """
     if explicit is not None:
         return explicit
     base = flow_path.parent if flow_path is not None else Path.cwd()
-    if for_tests and isinstance(test_block, dict) and isinstance(test_block.get("configFile"), str):
-        return base / test_block["configFile"]
+    if for_tests and isinstance(test_block, dict):
+        if isinstance(test_block.get("configFile"), str):
+            return base / test_block["configFile"]
+        if isinstance(test_block.get("config"), dict):
+            return test_block["config"]
     names = (TEST_CONFIG_NAMES + CONFIG_NAMES) if for_tests else CONFIG_NAMES
     for directory in dict.fromkeys((base, Path.cwd())):
         for name in names:

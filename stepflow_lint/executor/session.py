@@ -9,7 +9,7 @@ from typing import Any
 
 from .components import Router
 from .components.simulate import Simulator
-from .config import EngineConfig, default_config, find_config, load_config
+from .config import EngineConfig, config_from_data, default_config, find_config, load_config
 from .errors import ExecutorError
 from .load import LoadedFlow
 from .scheduler import DEFAULT_MAX_CONCURRENCY, RunReport, StepRecord, run_plan
@@ -35,12 +35,16 @@ class Session:
     def __init__(self, flow: LoadedFlow, options: SessionOptions, *, for_tests: bool = False):
         self.flow = flow
         self.options = options
-        path = find_config(flow.path, options.config_path, for_tests=for_tests, test_block=flow.data.get("test"))
-        if path is not None and not path.is_file():
-            raise ExecutorError(f"{path}: engine config not found")
-        self.config_path = path
+        found = find_config(flow.path, options.config_path, for_tests=for_tests, test_block=flow.data.get("test"))
         base = flow.path.parent.resolve() if flow.path is not None else Path.cwd()
-        self.config: EngineConfig = load_config(path) if path is not None else default_config(base)
+        if isinstance(found, dict):  # the flow's inline `test.config`
+            self.config: EngineConfig = config_from_data(found, base, flow.path)
+        elif found is not None:
+            if not found.is_file():
+                raise ExecutorError(f"{found}: engine config not found")
+            self.config = load_config(found)
+        else:
+            self.config = default_config(base)
         self.router = Router(self.config, self._simulator() if options.simulate else None)
 
     def _simulator(self) -> Simulator:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..yaml.source import Source
-from .backends import open_backend
+from .backends import open_backend, shared_engine
 from .errors import ExecutorError
 from .load import LoadedFlow, load_flow_text
 from .profile import profile
@@ -83,7 +83,8 @@ def verify_fix(original: str, fixed: str, path: Path, options: SessionOptions, *
     if not cases:
         return Verification(CANNOT_RUN, "it has no test cases or examples to run, and no --verify-input was given")
     try:
-        with open_backend(before, options, for_tests=True) as run_before, \
+        with shared_engine(before, options, for_tests=True) as options, \
+                open_backend(before, options, for_tests=True) as run_before, \
                 open_backend(after, options, for_tests=True) as run_after:
             missing = sorted(set(run_before.missing_components()) | set(run_after.missing_components()))
             if missing:
