@@ -92,7 +92,7 @@ def test_every_upstream_flow_with_test_cases_agrees(tmp_path: Path):
             engine = server.engine()
             for original in flows:
                 path = copy / original.name
-                loaded = load_flow_file(path, refuse_errors=False)
+                loaded = load_flow_file(path)
                 backend = ReferenceBackend(loaded, SessionOptions(), for_tests=True)
                 status, payload = engine.request("POST", "/flows", {"flow": loaded.data})
                 if status != 200:

@@ -258,7 +258,7 @@ output:
 
 def test_simulated_components_are_deterministic_and_ignore_ordering_fields(tmp_path: Path):
     loaded = load_flow_bytes(FALSE_DEPENDENCY, tmp_path / "f.yaml")
-    options = SessionOptions(simulate=True, latency={"/data/*": 40})
+    options = SessionOptions(simulate=True, latency={"/data/*": 40}, ordering_fields=("after",))
     first = Session(loaded, options).run({"a": 1, "b": 2})
     again = Session(loaded, options).run({"a": 1, "b": 2})
     assert first.result == again.result and first.result["outcome"] == "success"

@@ -11,10 +11,11 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from ..executor import ExecutorError, SessionOptions, load_flow_file
+from ..executor import ExecutorError, SessionOptions
 from ..executor.backends import open_backend
 from ..executor.profile import profile
 from . import cli
+from .flows import load_checked, with_simulation_settings
 from .timeline import render_timeline
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
@@ -80,6 +81,8 @@ def session_options(config_path, variables, simulate, latency, components, max_c
         raise ExecutorError("--variables must be a JSON object of name to value")
     if config_path is not None and not config_path.is_file():
         raise ExecutorError(f"{config_path}: engine config not found")
+    if engine and simulate:
+        raise ExecutorError("--simulate runs on the reference executor only; drop --engine or --simulate")
     catalog = None
     if components:
         from ..catalog import CatalogError, load_catalog
@@ -126,7 +129,8 @@ def run_command(flow: Path, input_text: str | None, fmt: str, config_path, varia
         input_value = read_json_argument(input_text, "--input") if input_text is not None else {}
         options = session_options(config_path, variables, simulate, latency, components, max_concurrency,
                                   timeout, engine)
-        loaded = load_flow_file(flow, catalog=options.catalog)
+        loaded, lint_config = load_checked(flow, options.catalog)
+        options = with_simulation_settings(options, lint_config)
         with open_backend(loaded, options) as backend:
             check_components(backend)
             outcome = backend.run(input_value)

@@ -12,11 +12,12 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from ..executor import ExecutorError, load_flow_file
+from ..executor import ExecutorError
 from ..executor.backends import open_backend
 from ..executor.profile import metrics, profile
 from ..executor.testing import CaseOutcome, check_metrics, compare_case
 from . import cli
+from .flows import load_checked, with_simulation_settings
 from .run import EXIT_ERROR, EXIT_FAILED, EXIT_OK, execution_options, session_options, write_profile
 from .timeline import render_timeline
 
@@ -46,11 +47,11 @@ def test_command(flows: tuple[Path, ...], case_names, fmt: str, timeline: bool, 
     errors = 0
     for flow in flows:
         try:
-            loaded = load_flow_file(flow, catalog=options.catalog)
+            loaded, lint_config = load_checked(flow, options.catalog)
             cases = [c for c in loaded.cases if not case_names or c.get("name") in case_names]
             if not cases:
                 raise ExecutorError(f"{flow}: no test cases" + (f" named {', '.join(case_names)}" if case_names else ""))
-            with open_backend(loaded, options, for_tests=True) as backend:
+            with open_backend(loaded, with_simulation_settings(options, lint_config), for_tests=True) as backend:
                 # No check for unrouted components here: a case may expect the routing failure.
                 for outcome, report in _run_cases(backend, cases, err):
                     results.append((str(flow), outcome))

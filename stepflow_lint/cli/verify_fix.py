@@ -9,7 +9,7 @@ its verdict into messages, a profile file and an exit code.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -80,10 +80,13 @@ def verified_outcome(run, linted, outcome, config, catalog, unsafe: bool):
         return outcome
     from ..fix.apply import fix_source
     source = linted.source
-    options = request.options
-    options.catalog = options.catalog or catalog
-    result = verify_fix(source.text, outcome.text, Path(source.path), options, verify_input=request.verify_input,
-                        lint_config=config, catalog=catalog)
+    from .flows import with_simulation_settings
+    try:
+        options = with_simulation_settings(replace(request.options, catalog=request.options.catalog or catalog), config)
+    except ExecutorError as exc:
+        run.error(f"{source.path}: {exc}")
+        return None
+    result = verify_fix(source.text, outcome.text, Path(source.path), options, verify_input=request.verify_input)
     if result.verdict == CANNOT_RUN:
         run.note(f"{source.path}: not verified: {result.reason}")
         if not unsafe:

@@ -8,20 +8,18 @@ from pathlib import Path
 from typing import Any
 
 from .components import Router
-from .components.simulate import Simulator
+from .components.simulate import LatencyTable, Simulator
 from .config import EngineConfig, config_from_data, default_config, find_config, load_config
 from .errors import ExecutorError
 from .load import LoadedFlow
 from .scheduler import DEFAULT_MAX_CONCURRENCY, RunReport, StepRecord, run_plan
 
-ORDERING_RULE = "SF201"
-
-
 @dataclass
 class SessionOptions:
     config_path: Path | None = None     # the engine config; found beside the flow when None
     simulate: bool = False
-    latency: dict[str, float] | None = None   # --latency GLOB=MS (replaces `[rules.SF201] latency-ms`)
+    latency: Any = None                  # simulate: {glob: ms}, or anything with `.of(component) -> ms`
+    ordering_fields: tuple[str, ...] = ()  # simulate: input fields taken as ordering-only (SF201's list)
     catalog: Any = None                  # component catalog: input schemas for simulate mode
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY
     timeout_s: float | None = None
@@ -48,18 +46,10 @@ class Session:
         self.router = Router(self.config, self._simulator() if options.simulate else None)
 
     def _simulator(self) -> Simulator:
-        from ..analysis import AnalysisError, latency_table
-        from ..rules import REGISTRY
-        lint_config = self.flow.lint_config
-        try:
-            latency = latency_table(lint_config, self.options.latency)
-        except AnalysisError as exc:
-            raise ExecutorError(str(exc)) from None
-        rule = REGISTRY.get(ORDERING_RULE)
-        options = dict(rule.default_options) if rule is not None else {}
-        if lint_config is not None:
-            options.update(lint_config.rules.get(ORDERING_RULE, {}))
-        return Simulator(latency, self.options.catalog, options.get("ordering-fields", ()))
+        latency = self.options.latency
+        if latency is None or isinstance(latency, dict):
+            latency = LatencyTable(latency or {})
+        return Simulator(latency, self.options.catalog, self.options.ordering_fields)
 
     def missing_components(self) -> list[str]:
         """Why steps the run needs cannot run here (a component nothing answers), before running."""

@@ -72,11 +72,11 @@ def verification_cases(flow: LoadedFlow, verify_input: Any = None) -> list[tuple
     return []
 
 
-def verify_fix(original: str, fixed: str, path: Path, options: SessionOptions, *, verify_input: Any = None,
-               lint_config=None, catalog=None) -> Verification:
+def verify_fix(original: str, fixed: str, path: Path, options: SessionOptions, *,
+               verify_input: Any = None) -> Verification:
     try:
-        before = _load(original, path, lint_config, catalog)
-        after = _load(fixed, path, lint_config, catalog)
+        before = _load(original, path)
+        after = _load(fixed, path)
     except ExecutorError as exc:
         return Verification(CANNOT_RUN, f"the flow cannot run: {exc}")
     cases = verification_cases(before, verify_input)
@@ -97,10 +97,9 @@ def verify_fix(original: str, fixed: str, path: Path, options: SessionOptions, *
     return Verification(verdict, "", comparisons)
 
 
-def _load(text: str, path: Path, lint_config, catalog) -> LoadedFlow:
-    # Errors do not refuse the flow here: a fix may be what makes it clean; the engine's own refusals still do.
-    return load_flow_text(Source.from_text(text, str(path)), path, lint_config=lint_config, catalog=catalog,
-                          refuse_errors=False)
+def _load(text: str, path: Path) -> LoadedFlow:
+    # Lint errors do not refuse the flow here (a fix may be what makes it clean); the engine's refusals do.
+    return load_flow_text(Source.from_text(text, str(path)), path)
 
 
 def _compare(name: str, value: Any, run_before, run_after) -> CaseComparison:

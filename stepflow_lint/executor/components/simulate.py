@@ -2,8 +2,8 @@
 
 The value depends only on the input fields the component is known to read
 (its input schema in the component catalog), or, when its schema is unknown,
-on every field but the ordering-only ones SF201 names (`previous`, `after`,
-…). So removing a false dependency leaves the result equal while the run
+on every field but the ordering-only ones (the commands pass SF201's list:
+`previous`, `after`, …). So removing a false dependency leaves the result equal while the run
 gets shorter: what `--fix --verify` needs to prove. Each call waits the
 latency the config's patterns give (`[rules.SF201] latency-ms`, `--latency`).
 """
@@ -11,6 +11,7 @@ latency the config's patterns give (`[rules.SF201] latency-ms`, `--latency`).
 from __future__ import annotations
 
 import asyncio
+import fnmatch
 from typing import Any
 
 from ..values import canonical_digest
@@ -18,6 +19,23 @@ from ..values import canonical_digest
 
 def _norm(name: str) -> str:
     return name.replace("_", "").replace("-", "").lower()
+
+
+DEFAULT_LATENCY_MS = 100.0  # as SF201's `default-latency-ms`
+
+
+class LatencyTable:
+    """Milliseconds per component: the first matching glob wins, the default for the rest."""
+
+    def __init__(self, table: dict[str, float], default: float = DEFAULT_LATENCY_MS):
+        self.table = table
+        self.default = default
+
+    def of(self, component: str) -> float:
+        for pattern, ms in self.table.items():
+            if fnmatch.fnmatchcase(component, pattern):
+                return float(ms)
+        return self.default
 
 
 class SimulatedValue(dict):
@@ -38,7 +56,7 @@ def _segment_text(segment: str | int) -> str:
 
 class Simulator:
     def __init__(self, latency, catalog=None, ordering_fields: list[str] | tuple[str, ...] = ()):
-        self.latency = latency          # analysis.Latency: ms per component glob
+        self.latency = latency          # anything with `.of(component) -> ms` (LatencyTable, analysis.Latency)
         self.catalog = catalog
         self.ordering = {_norm(name) for name in ordering_fields}
 
