@@ -10,6 +10,7 @@ from ..config import Config, ConfigError, find_config, load_config
 from ..diagnostics import Severity
 from ..engine import lint_bytes
 from ..executor import ExecutorError, LoadedFlow, SessionOptions, load_flow_bytes
+from ..executor.load import read_flow_file
 
 ORDERING_RULE = "SF201"
 
@@ -24,12 +25,7 @@ def lint_config_for(path: Path) -> Config:
 
 def load_checked(path: Path, catalog=None) -> tuple[LoadedFlow, Config]:
     """The flow at ``path``, refused with its findings when it does not lint clean of errors."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ExecutorError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise ExecutorError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    data = read_flow_file(path)
     config = lint_config_for(path)
     linted = lint_bytes(data, str(path), config, catalog)
     errors = [d for d in linted.diagnostics if d.severity >= Severity.ERROR]

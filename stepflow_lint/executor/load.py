@@ -29,14 +29,17 @@ class LoadedFlow:
         return str(self.data.get("name") or (self.path.stem if self.path else "flow"))
 
 
-def load_flow_file(path: Path) -> LoadedFlow:
+def read_flow_file(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise ExecutorError(f"{path}: no such file") from None
     except OSError as exc:
         raise ExecutorError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    return load_flow_bytes(data, path)
+
+
+def load_flow_file(path: Path) -> LoadedFlow:
+    return load_flow_bytes(read_flow_file(path), path)
 
 
 def load_flow_bytes(data: bytes, path: Path) -> LoadedFlow:
