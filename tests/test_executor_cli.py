@@ -250,3 +250,28 @@ def test_engine_local_runs_the_shipped_example():
     result = invoke("run", ORDERS / "orders.yaml", "--engine", "local", "--input", GOLD, "--format", "json")
     assert json.loads(result.stdout) == {"outcome": "success",
                                          "result": {"customer": "Ada", "history_of": "c1", "total": 36.0}}
+
+
+def test_verify_input_runs_a_flow_without_cases(tmp_path: Path):
+    target = tmp_path / "flow.yaml"
+    target.write_text("name: n\ndescription: d\nsteps:\n  - id: a\n    component: /builtin/noop\n"
+                      "    input: {v: {$input: v}}\n"
+                      "  - id: b\n    component: /builtin/sleep\n"
+                      "    input: {duration_ms: {$input: ms}, wait_for: {$step: a}}\n"
+                      "output: {a: {$step: a}, b: {$step: b}}\n")
+    result = invoke(target, "--fix", "--unsafe-fixes", "--verify", "--verify-input", '{"v": 1, "ms": 5}')
+    assert result.exit_code == 0, result.stderr
+    assert "verify" in result.stderr and "--verify-input: same result" in result.stderr
+    assert "wait_for" not in target.read_text()
+
+
+def test_python_components_are_never_run(tmp_path: Path):
+    (tmp_path / "stepflow-config.yml").write_text(
+        "plugins:\n  python: {type: stepflow, command: uv, args: [run, worker]}\n"
+        "routes:\n  /python: [{plugin: python}]\n")
+    flow = tmp_path / "flow.yaml"
+    flow.write_text("name: n\ndescription: d\nsteps:\n  - id: a\n    component: /python/udf\n"
+                    "    input: {code: 'import os'}\noutput: {$step: a}\n")
+    result = invoke("run", flow)
+    assert result.exit_code == 2
+    assert "Python code (never executed here)" in result.stderr and "--simulate" in result.stderr

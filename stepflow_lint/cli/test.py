@@ -64,6 +64,8 @@ def test_command(flows: tuple[Path, ...], case_names, fmt: str, timeline: bool, 
         except ExecutorError as exc:
             errors += 1
             err.print(f"[bold red]error[/bold red]: {escape(str(exc))}")
+    if profile_path is not None and not profiles and options.engine:
+        err.print("[yellow]note[/yellow]: --profile needs per-step times, which only the reference executor reports")
     if profile_path is not None and profiles:
         try:
             write_profile(profile_path, profiles)
@@ -97,7 +99,7 @@ def _run_cases(backend, cases, err: Console):
             expected = case.get("output")
             problems = compare_case(expected, outcome.result, numeric=outcome.numeric)
             measured = metrics(outcome.report, case.get("input")) if outcome.report is not None else \
-                {"execution_time_ms": outcome.makespan_ms, "memory_usage_mb": 0.0}
+                {"execution_time_ms": outcome.makespan_ms}
             problems += check_metrics(expected, measured) if not problems else []
             progress.advance(task)
             yield CaseOutcome(name, not problems, outcome.result, problems, measured, outcome.makespan_ms), \

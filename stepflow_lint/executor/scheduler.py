@@ -133,7 +133,7 @@ class Run:
                 task.cancel()
             raise
         try:
-            return {"outcome": "success", "result": _plain(self.plan.output.evaluate(self.scope))}
+            return {"outcome": "success", "result": self.plan.output.evaluate(self.scope)}
         except StepError as error:
             return {"outcome": "failed", "error": error.shape()}
 
@@ -193,11 +193,6 @@ class Run:
             record.end_ms = runtime.now_ms()
             if holds_slot:
                 runtime.semaphore.release()
-
-
-def _plain(value: Any) -> Any:
-    """Results as plain JSON data (simulated values are dicts already; nothing else to convert)."""
-    return value
 
 
 async def run_plan(plan: Plan, input_value: Any, router: Router, *, variables: dict[str, Any] | None = None,

@@ -10,13 +10,11 @@ from typing import Any
 
 def strictly_equal(a: Any, b: Any) -> bool:
     """JSON equality as the engine's serde values compare: `1` ≠ `1.0`, `true` ≠ `1`, key order free."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
+    if isinstance(a, dict) and isinstance(b, dict):  # simulated values are dicts too
         return a.keys() == b.keys() and all(strictly_equal(a[k], b[k]) for k in a)
-    if isinstance(a, list):
+    if isinstance(a, list) and isinstance(b, list):
         return len(a) == len(b) and all(strictly_equal(x, y) for x, y in zip(a, b))
-    return a == b
+    return type(a) is type(b) and a == b
 
 
 def numerically_equal(a: Any, b: Any) -> bool:
