@@ -308,3 +308,16 @@ test:
     # A JSON-looking string key is a string: it matches the string input only (ENGINE.md on JSON configs).
     assert session.run({"q": 1}).result["outcome"] == "failed"
     assert session.run('{"q": 1}').result == {"outcome": "success", "result": "string key"}
+
+
+def test_a_builtin_that_cannot_use_its_input_fails_the_step_not_the_command(monkeypatch):
+    from stepflow_lint.executor.components import builtins
+
+    async def picky(value, call):
+        return value["needed"] + 1  # a TypeError for a string, as a builtin meets a wrong shape
+
+    monkeypatch.setitem(builtins.BUILTINS, "picky", picky)
+    flow = {"steps": [{"id": "p", "component": "/builtin/picky", "input": {"needed": "text"}}],
+            "output": {"$step": "p"}}
+    error = run(flow).result["error"]
+    assert error["code"] == "UNREACHABLE" and "/builtin/picky cannot use its input" in error["message"]

@@ -189,6 +189,10 @@ class Run:
                     if action.action == "retry" and error.code in RETRIED_CODES and record.attempts < attempts:
                         continue
                     return StepOutcome(error=error)
+                except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                    # A builtin given input of the wrong shape: a plugin-level error in the engine too.
+                    return StepOutcome(error=StepError(
+                        "UNREACHABLE", f'step "{step.id}" failed: {step.component} cannot use its input: {exc}'))
         finally:
             record.end_ms = runtime.now_ms()
             if holds_slot:
