@@ -275,3 +275,10 @@ def test_python_components_are_never_run(tmp_path: Path):
     result = invoke("run", flow)
     assert result.exit_code == 2
     assert "Python code (never executed here)" in result.stderr and "--simulate" in result.stderr
+
+
+def test_test_takes_directories_of_flows():
+    result = invoke("test", ROOT / "fixtures" / "examples", ROOT / "fixtures" / "executor")
+    assert result.exit_code == 0, result.output
+    passed = int(re.search(r"(\d+) passed, 0 failed", result.stdout).group(1))
+    assert passed >= 50  # the shipped example, the conformance flows, the verify fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape, quoteattr
@@ -12,6 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from ..discovery import iter_yaml_files
 from ..executor import ExecutorError
 from ..executor.backends import open_backend
 from ..executor.profile import metrics, profile
@@ -23,14 +25,15 @@ from .timeline import render_timeline
 
 
 @cli.command("test")
-@click.argument("flows", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("flows", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--case", "case_names", multiple=True, metavar="NAME", help="Run only the named case (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True)
 @click.option("--timeline", is_flag=True, help="Text: show each case's per-step timeline.")
 @execution_options
 def test_command(flows: tuple[Path, ...], case_names, fmt: str, timeline: bool, config_path, variables, simulate,
                  latency, components, max_concurrency, timeout, engine, profile_path) -> None:
-    """Run the `test.cases` of each FLOW; exit 1 if any case fails, 2 if a flow cannot run.
+    """Run the `test.cases` of each FLOW (a file, or a directory: its flows that have test cases);
+    exit 1 if any case fails, 2 if a flow cannot run.
 
     Expected objects are a subset of the actual result, arrays have equal length, primitives are
     exactly equal (numerically over --engine); failures compare code and message."""
@@ -45,7 +48,7 @@ def test_command(flows: tuple[Path, ...], case_names, fmt: str, timeline: bool, 
     results: list[tuple[str, CaseOutcome]] = []
     profiles: dict[str, dict] = {}
     errors = 0
-    for flow in flows:
+    for flow in _flow_files(flows):
         try:
             loaded, lint_config = load_checked(flow, options.catalog)
             cases = [c for c in loaded.cases if not case_names or c.get("name") in case_names]
@@ -80,6 +83,21 @@ def test_command(flows: tuple[Path, ...], case_names, fmt: str, timeline: bool, 
     summary = f"{len(results) - failed} passed, {failed} failed" + (f", {errors} could not run" if errors else "")
     (out if fmt == "text" else err).print(("[green]" if not failed and not errors else "[red]") + summary + "[/]")
     sys.exit(EXIT_ERROR if errors else EXIT_FAILED if failed else EXIT_OK)
+
+
+def _flow_files(paths: tuple[Path, ...]):
+    """Named files as they are; in a directory, the YAML files that hold `test:` cases."""
+    for path in paths:
+        if not path.is_dir():
+            yield path
+            continue
+        for file in iter_yaml_files(path):
+            try:
+                text = file.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            if re.search(r"^test\s*:", text, re.MULTILINE) and re.search(r"^\s*cases\s*:", text, re.MULTILINE):
+                yield file
 
 
 def _input_of(cases, outcome: CaseOutcome):
