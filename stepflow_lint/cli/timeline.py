@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-BAR_WIDTH = 24
+BAR_WIDTH = 20
 
 
 def render_timeline(console: Console, report, title: str | None = None) -> None:
@@ -15,14 +15,16 @@ def render_timeline(console: Console, report, title: str | None = None) -> None:
         return
     span = max(report.makespan_ms, max(r.end_ms for r in report.steps), 1e-9)
     table = Table(title=escape(title) if title else None, box=None, pad_edge=False, header_style="bold")
-    for column, justify in (("step", "left"), ("component", "left"), ("start ms", "right"),
-                            ("ms", "right"), ("status", "left"), ("timeline", "left")):
-        table.add_column(column, justify=justify, no_wrap=True, overflow="ellipsis")
+    for column, justify in (("step", "left"), ("component", "left"), ("start ms", "right"), ("ms", "right"),
+                            ("status", "left")):
+        table.add_column(column, justify=justify, no_wrap=True, overflow="ellipsis",
+                         max_width=28 if column in ("step", "component") else None)
+    table.add_column("timeline", no_wrap=True, min_width=BAR_WIDTH)
     for record in sorted(report.steps, key=lambda r: (r.start_ms, r.id)):
-        start = int(record.start_ms / span * BAR_WIDTH)
-        width = max(1, int(round(record.duration_ms / span * BAR_WIDTH)))
+        start = min(int(record.start_ms / span * BAR_WIDTH), BAR_WIDTH - 1)
+        width = min(max(1, round(record.duration_ms / span * BAR_WIDTH)), BAR_WIDTH - start)
         color = "green" if record.status == "success" else "red"
-        bar = " " * start + f"[{color}]" + "█" * min(width, BAR_WIDTH - start or 1) + f"[/{color}]"
+        bar = " " * start + f"[{color}]" + "█" * width + f"[/{color}]"
         status = record.status if record.attempts <= 1 else f"{record.status} ({record.attempts} attempts)"
         table.add_row(escape(record.id), escape(record.component), f"{record.start_ms:.1f}",
                       f"{record.duration_ms:.1f}", f"[{color}]{status}[/{color}]", bar)
