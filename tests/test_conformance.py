@@ -133,3 +133,23 @@ def test_cli_engine_url_sends_the_flow_to_a_running_server(engine):
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "1 passed, 0 failed" in result.stdout
+
+
+def test_the_default_concurrency_limit_is_the_engines(engine):
+    """20 sleeps of 100 ms at the default limit of 10 take two rounds on both (ENGINE.md: 1.02 s for 500 ms)."""
+    import time
+
+    from stepflow_lint.executor import plan_flow
+    from stepflow_lint.executor.session import Session
+    from stepflow_lint.executor.load import LoadedFlow
+    flow = {"name": "sleeps", "steps": [{"id": f"s{i}", "component": "/builtin/sleep",
+                                         "input": {"duration_ms": {"$input": "ms"}}} for i in range(20)],
+            "output": [{"$step": f"s{i}", "path": "duration_ms"} for i in range(20)]}
+    loaded = LoadedFlow(CONFORMANCE / "sleeps.yaml", "", flow, plan_flow(flow))
+    ours = Session(loaded, SessionOptions()).run({"ms": 100})
+    flow_id = engine.store_flow(flow)
+    started = time.perf_counter()
+    theirs = engine.run(flow_id, {"ms": 100})
+    engine_ms = (time.perf_counter() - started) * 1000
+    assert same_outcome(ours.result, theirs)
+    assert 195 <= ours.makespan_ms < 290 and 195 <= engine_ms < 400  # two rounds of 100 ms, not one, not twenty
