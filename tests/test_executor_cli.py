@@ -282,3 +282,22 @@ def test_test_takes_directories_of_flows():
     assert result.exit_code == 0, result.output
     passed = int(re.search(r"(\d+) passed, 0 failed", result.stdout).group(1))
     assert passed >= 50  # the shipped example, the conformance flows, the verify fixture
+
+
+def test_the_timeline_fits_a_narrow_terminal():
+    from rich.console import Console
+
+    from stepflow_lint.cli.timeline import BAR_WIDTH, render_timeline
+    from stepflow_lint.executor import SessionOptions, load_flow_file
+    from stepflow_lint.executor.session import Session
+    report = Session(load_flow_file(ORDERS / "orders.yaml"), SessionOptions()).run(json.loads(GOLD))
+    console = Console(record=True, width=80, force_terminal=True)
+    render_timeline(console, report, "orders")
+    lines = console.export_text().splitlines()
+    rows = [line for line in lines if "█" in line]
+    assert len(rows) == 4 and all(len(line) <= 80 for line in lines)
+    assert all(line.count("█") <= BAR_WIDTH for line in rows)
+    # fetch_items starts when fetch_history ends: its bar begins where the other's ends
+    history = next(line for line in rows if line.startswith("fetch_history"))
+    items = next(line for line in rows if line.startswith("fetch_items"))
+    assert items.index("█") >= history.rindex("█")
