@@ -301,3 +301,13 @@ def test_the_timeline_fits_a_narrow_terminal():
     history = next(line for line in rows if line.startswith("fetch_history"))
     items = next(line for line in rows if line.startswith("fetch_items"))
     assert items.index("█") >= history.rindex("█")
+
+
+@pytest.mark.oracle
+def test_verify_on_the_real_engine(tmp_path: Path):
+    pytest.importorskip("stepflow_orchestrator", reason="stepflow-orchestrator (a dev extra) is not installed")
+    target = copy(ORDERS, tmp_path) / "orders.yaml"
+    result = invoke(target, "--fix", "--unsafe-fixes", "--verify", "--engine", "local")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.count("same result") == 3
+    assert "after: { $step: fetch_history }" not in target.read_text()
