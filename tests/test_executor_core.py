@@ -321,3 +321,19 @@ def test_a_builtin_that_cannot_use_its_input_fails_the_step_not_the_command(monk
             "output": {"$step": "p"}}
     error = run(flow).result["error"]
     assert error["code"] == "UNREACHABLE" and "/builtin/picky cannot use its input" in error["message"]
+
+
+def test_engine_local_without_the_orchestrator_is_one_clear_error(monkeypatch):
+    import sys
+
+    from stepflow_lint.executor.remote import server_binary
+    monkeypatch.setitem(sys.modules, "stepflow_orchestrator", None)  # as if not installed
+    with pytest.raises(ExecutorError, match="pip install stepflow-orchestrator"):
+        server_binary()
+
+
+def test_engine_url_must_be_a_url(tmp_path: Path):
+    from stepflow_lint.executor.backends import open_backend
+    loaded = load_flow_bytes(b"steps: []\noutput: 1\n", tmp_path / "f.yaml")
+    with pytest.raises(ExecutorError, match="expected a URL"):
+        open_backend(loaded, SessionOptions(engine="somewhere"))
