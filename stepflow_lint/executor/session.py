@@ -12,7 +12,7 @@ from .components.simulate import LatencyTable, Simulator
 from .config import EngineConfig, config_from_data, default_config, find_config, load_config
 from .errors import ExecutorError
 from .load import LoadedFlow
-from .scheduler import DEFAULT_MAX_CONCURRENCY, RunReport, StepRecord, run_plan
+from .scheduler import DEFAULT_MAX_CONCURRENCY, BlobStore, RunReport, run_plan
 
 @dataclass
 class SessionOptions:
@@ -73,12 +73,4 @@ class Session:
         except asyncio.TimeoutError:
             message = f"the run exceeded --timeout {self.options.timeout_s:g}s"
             return RunReport({"outcome": "failed", "error": {"code": "TIMEOUT", "message": message}}, [],
-                             self.options.timeout_s * 1000, _empty_blobs())
-
-
-def _empty_blobs():
-    from .scheduler import BlobStore
-    return BlobStore()
-
-
-__all__ = ["Session", "SessionOptions", "StepRecord"]
+                             self.options.timeout_s * 1000, BlobStore())
