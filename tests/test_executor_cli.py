@@ -250,6 +250,11 @@ def test_engine_local_runs_the_shipped_example():
     result = invoke("run", ORDERS / "orders.yaml", "--engine", "local", "--input", GOLD, "--format", "json")
     assert json.loads(result.stdout) == {"outcome": "success",
                                          "result": {"customer": "Ada", "history_of": "c1", "total": 36.0}}
+    slow = '{"customer_id": "c1", "items": [{"sku": "A", "qty": 2}], "delay_ms": 3000}'
+    result = invoke("run", ORDERS / "orders.yaml", "--engine", "local", "--input", slow, "--timeout", "0.5",
+                    "--format", "json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["error"] == {"code": "TIMEOUT", "message": "the run exceeded --timeout 0.5s"}
 
 
 def test_verify_input_runs_a_flow_without_cases(tmp_path: Path):

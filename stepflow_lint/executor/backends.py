@@ -62,7 +62,7 @@ class EngineBackend:
             self.name = "stepflow-server (local)"
         elif target.startswith(("http://", "https://")):
             self._server = None
-            self.engine = RemoteEngine(target)
+            self.engine = self._client(RemoteEngine(target))
             self.name = f"stepflow-server at {target}"
         else:
             raise ExecutorError(f"--engine {target!r}: expected a URL (http://host:port) or `local`")
@@ -70,7 +70,7 @@ class EngineBackend:
     def __enter__(self) -> "EngineBackend":
         if self._server is not None:
             self._stack.enter_context(self._server)
-            self.engine = self._server.engine()
+            self.engine = self._client(self._server.engine())
         try:
             self.flow_id = self.engine.store_flow(self.flow.data)
         except BaseException:
@@ -81,13 +81,23 @@ class EngineBackend:
     def __exit__(self, *exc) -> None:
         self._stack.close()
 
+    def _client(self, engine):
+        if self.options.timeout_s is not None:
+            engine.request_timeout = self.options.timeout_s
+        return engine
+
     def missing_components(self) -> list[str]:
         return []  # the engine says so itself, in the run's result
 
     def run(self, input_value: Any) -> Outcome:
+        from .remote import EngineTimeout
         started = time.perf_counter()
-        result = self.engine.run(self.flow_id, input_value, self.options.variables or None,
-                                 self.options.max_concurrency)
+        try:
+            result = self.engine.run(self.flow_id, input_value, self.options.variables or None,
+                                     self.options.max_concurrency)
+        except EngineTimeout:
+            message = f"the run exceeded --timeout {self.options.timeout_s:g}s"
+            result = {"outcome": "failed", "error": {"code": "TIMEOUT", "message": message}}
         return Outcome(result, (time.perf_counter() - started) * 1000, None, numeric=True)
 
 

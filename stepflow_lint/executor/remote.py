@@ -24,6 +24,10 @@ from .errors import ERROR_CODES, ExecutorError
 _START_TIMEOUT_S = 45.0
 
 
+class EngineTimeout(ExecutorError):
+    """The engine did not answer in time (a run longer than --timeout)."""
+
+
 class RemoteEngine:
     """A `stepflow-server` reached over HTTP. Never goes through a proxy."""
 
@@ -41,7 +45,10 @@ class RemoteEngine:
                 status, payload = response.status, response.read()
         except urllib.error.HTTPError as exc:
             status, payload = exc.code, exc.read()
-        except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
+        except TimeoutError:
+            raise EngineTimeout(f"the Stepflow engine at {self.url} did not answer within "
+                                f"{self.request_timeout:g}s") from None
+        except (urllib.error.URLError, ConnectionError, OSError) as exc:
             raise ExecutorError(f"cannot reach the Stepflow engine at {self.url}: {exc}") from None
         text = payload.decode("utf-8", "replace")
         try:
