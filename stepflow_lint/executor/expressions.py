@@ -208,10 +208,8 @@ def _step(value: dict) -> Expr:
 
 
 def _input(value: dict) -> Expr:
-    path = value["$input"]
-    if "path" in value and value["path"] is not None:
-        path = value["path"] if path in (None, "", "$") else path
-    return InputRef(_path(path))
+    # A `path` beside `$input` is ignored, like any other extra key (measured on the server).
+    return InputRef(_path(value["$input"]))
 
 
 def _variable(value: dict) -> Expr:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import FlowDefinitionError
-from .expressions import Const, Expr, compile_expr
+from .expressions import Expr, compile_expr
 
 ERROR_ACTIONS = ("fail", "useDefault", "retry")
 DEFAULT_MAX_RETRIES = 3
@@ -78,7 +78,7 @@ def _plan_step(index: int, raw: Any) -> PlannedStep:
         raise FlowDefinitionError(f"step {index} needs an `id`")
     if not isinstance(component, str) or not component.startswith("/"):
         raise FlowDefinitionError(f"step {sid!r}: `component` must be a path starting with `/`")
-    expr = compile_expr(raw["input"]) if "input" in raw else Const({})
+    expr = compile_expr(raw.get("input"))  # no `input` is a null input (measured: noop answers null)
     return PlannedStep(index, sid, component, expr, _error_action(sid, raw.get("onError")),
                        raw.get("mustExecute") is True, tuple(sorted(expr.steps)))
 
