@@ -316,3 +316,16 @@ def test_verify_on_the_real_engine(tmp_path: Path):
     assert result.exit_code == 0, result.stderr
     assert result.stderr.count("same result") == 3
     assert "after: { $step: fetch_history }" not in target.read_text()
+
+
+def test_run_reads_the_input_from_stdin():
+    result = CliRunner().invoke(cli, ["run", str(ORDERS / "orders.yaml"), "--input", "-", "--format", "json"],
+                                input=GOLD, catch_exceptions=False)
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["result"]["total"] == 36
+
+
+def test_simulate_is_for_the_reference_executor_only():
+    result = invoke("run", ORDERS / "orders.yaml", "--simulate", "--engine", "local")
+    assert result.exit_code == 2
+    assert "--simulate runs on the reference executor only" in error_line(result)
