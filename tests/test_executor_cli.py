@@ -329,3 +329,11 @@ def test_simulate_is_for_the_reference_executor_only():
     result = invoke("run", ORDERS / "orders.yaml", "--simulate", "--engine", "local")
     assert result.exit_code == 2
     assert "--simulate runs on the reference executor only" in error_line(result)
+
+
+def test_verify_with_components_neither_mocked_nor_simulated_writes_no_unsafe_fix(tmp_path: Path):
+    target = copy(FALSE_DEPENDENCY, tmp_path) / "flow.yaml"
+    original = target.read_bytes()
+    result = invoke(target, "--components", target.parent / "components.json", "--fix", "--unsafe-fixes", "--verify")
+    assert "neither mocked nor simulated" in result.stderr and "/data/process" in result.stderr
+    assert target.read_bytes() == original
