@@ -38,7 +38,7 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from . import analyze, info, lint  # noqa: F401  (commands register themselves on `cli`)
+    from . import analyze, info, lint, server  # noqa: F401  (commands register themselves on `cli`)
 
 
 _register()

@@ -1,0 +1,132 @@
+"""The language server: open documents, linting off the event loop, and publishing in version order.
+
+Each document has at most one lint running. An edit during a lint bumps the
+document's generation; when the lint ends its result is kept (features may use
+it) but published only if no newer edit came, and the loop lints the newest text
+next. Older versions are thus never linted twice nor published after newer ones.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from .. import __version__
+from ..diagnostics import Diagnostic, Severity, Span
+from .documents import OpenDocument, uri_to_path
+from .protocol import StepflowProtocol
+from .settings import ConfigResolver, Settings
+from .snapshot import LintRequest, Snapshot
+
+log = logging.getLogger(__name__)
+
+
+class StepflowServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("stepflow-lint", __version__, protocol_cls=StepflowProtocol,
+                         text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        self.documents: dict[str, OpenDocument] = {}
+        self.resolver = ConfigResolver()
+        # Lints run here, never on the event loop (which keeps answering requests) nor on pygls's
+        # pool (which also reads stdin).
+        self.lint_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="stepflow-lint")
+        self.roots: list[Path] = []
+        self.pull_mode = False   # the client asks for diagnostics (textDocument/diagnostic); no pushing then
+
+    # -- state ----------------------------------------------------------------------------------
+    @property
+    def encoding(self) -> str:
+        return self.workspace.position_encoding or types.PositionEncodingKind.Utf16
+
+    @property
+    def settings(self) -> Settings:
+        return self.resolver.settings
+
+    def lint_request(self, doc: OpenDocument) -> LintRequest:
+        config = self.resolver.config_for(doc.path)
+        return LintRequest(doc.uri, doc.path, doc.text, doc.version, doc.generation, config,
+                           self.resolver.catalog_for(config), self.encoding, self.settings.only_flows)
+
+    def schedule(self, doc: OpenDocument) -> None:
+        if not doc.linting:
+            doc.linting = True
+            asyncio.ensure_future(self._lint_loop(doc))
+
+    async def _lint_loop(self, doc: OpenDocument) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            while True:
+                request = self.lint_request(doc)
+                snapshot = await loop.run_in_executor(self.lint_pool, build_snapshot, request)
+                if self.documents.get(doc.uri) is not doc:
+                    return  # closed meanwhile
+                doc.snapshot = snapshot
+                if snapshot.flow is not None:
+                    doc.last_good = snapshot
+                if snapshot.generation == doc.generation:
+                    self._finish(doc, snapshot)
+                    return
+        finally:
+            doc.linting = False
+            self.report_problems()
+
+    def _finish(self, doc: OpenDocument, snapshot: Snapshot) -> None:
+        if not self.pull_mode:
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+                doc.uri, snapshot.lsp_diagnostics, snapshot.version))
+            doc.published_version = snapshot.version
+        waiters, doc.waiters = doc.waiters, []
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(snapshot)
+
+    async def snapshot(self, uri: str) -> Snapshot | None:
+        """The lint of the document's current text (waiting for it when an edit is being linted)."""
+        doc = self.documents.get(uri)
+        if doc is None:
+            return None
+        if doc.snapshot is not None and doc.snapshot.generation == doc.generation:
+            return doc.snapshot
+        waiter = asyncio.get_running_loop().create_future()
+        doc.waiters.append(waiter)
+        self.schedule(doc)
+        return await waiter
+
+    def relint_all(self) -> None:
+        for doc in self.documents.values():
+            doc.generation += 1
+            self.schedule(doc)
+        if self.pull_mode and self._client_refreshes():
+            self.workspace_diagnostic_refresh(None)
+
+    def _client_refreshes(self) -> bool:
+        workspace = self.client_capabilities.workspace
+        return bool(workspace and workspace.diagnostics and workspace.diagnostics.refresh_support)
+
+    def report_problems(self) -> None:
+        for problem in self.resolver.take_problems():
+            self.window_show_message(types.ShowMessageParams(types.MessageType.Warning, f"stepflow-lint: {problem}"))
+
+
+def build_snapshot(request: LintRequest) -> Snapshot:
+    """Lint one version (on a worker thread). A crash of the core becomes a diagnostic, never a dead server."""
+    try:
+        snapshot = Snapshot(request)
+        snapshot.lsp_diagnostics  # convert here too, off the event loop
+        return snapshot
+    except Exception as exc:  # noqa: BLE001 - the editor must keep working whatever the core does
+        log.exception("linting %s failed", request.uri)
+        return Snapshot(request, result=_crash_result(request, exc))
+
+
+def _crash_result(request: LintRequest, exc: Exception):
+    from ..engine import LintResult
+    from ..yaml.source import Source
+    message = f"stepflow-lint failed on this document ({type(exc).__name__}: {exc}); please report it"
+    return LintResult(Source.from_text(request.text, request.path),
+                      [Diagnostic("SF001", "internal-error", Severity.ERROR, message, Span(0, 0, 0, 0, 0, 0))])
