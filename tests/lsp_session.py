@@ -62,7 +62,7 @@ async def session(*, pull: bool = False, encodings: list[str] | None = None, ini
         client.registrations.extend(params.registrations)
 
     if configuration is not None:
-        client._configuration["stepflow-lint"] = configuration
+        client.set_configuration(configuration, section="stepflow-lint")
     await client.start_io(*SERVER, cwd=str(root) if root else None)
     folders = [types.WorkspaceFolder(root.as_uri(), root.name)] if root else None
     client.init_result = await client.initialize_session(types.InitializeParams(
@@ -77,6 +77,12 @@ async def session(*, pull: bool = False, encodings: list[str] | None = None, ini
 
 def open_doc(client, uri: str, text: str, version: int = 1) -> None:
     client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "yaml", version, text)))
+
+
+async def opened(client, uri: str, text: str) -> list[types.Diagnostic]:
+    """Open ``text`` as version 1 and wait for its first diagnostics."""
+    open_doc(client, uri, text)
+    return await diagnostics(client, uri, 1)
 
 
 def replace(client, uri: str, version: int, text: str) -> None:
@@ -98,6 +104,15 @@ async def diagnostics(client, uri: str, version: int | None) -> list[types.Diagn
         while not (client.published[uri] and client.published[uri][-1][0] == version):
             await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
         return client.published[uri][-1][1]
+    return await asyncio.wait_for(published(), TIMEOUT)
+
+
+async def next_diagnostics(client, uri: str, seen: int) -> list[types.Diagnostic]:
+    """The first diagnostics published for ``uri`` after the ``seen`` publications already received."""
+    async def published():
+        while len(client.published[uri]) <= seen:
+            await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        return client.published[uri][seen][1]
     return await asyncio.wait_for(published(), TIMEOUT)
 
 

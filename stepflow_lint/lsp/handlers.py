@@ -48,9 +48,12 @@ def _lifecycle(server: StepflowServer) -> None:
                 capabilities.did_change_configuration.dynamic_registration:
             registrations.append(types.Registration("stepflow-lint-settings", types.WORKSPACE_DID_CHANGE_CONFIGURATION,
                                                     types.DidChangeConfigurationRegistrationOptions(section=SECTION)))
-        if registrations:
-            await ls.client_register_capability_async(types.RegistrationParams(registrations))
-        await _pull_settings(ls)
+        try:
+            if registrations:
+                await ls.client_register_capability_async(types.RegistrationParams(registrations))
+            await _pull_settings(ls)
+        finally:
+            ls.settings_ready.set()
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def changed_configuration(ls: StepflowServer, params: types.DidChangeConfigurationParams) -> None:

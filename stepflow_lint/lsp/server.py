@@ -37,6 +37,9 @@ class StepflowServer(LanguageServer):
         self.lint_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="stepflow-lint")
         self.roots: list[Path] = []
         self.pull_mode = False   # the client asks for diagnostics (textDocument/diagnostic); no pushing then
+        # Set once the client's settings are known (after `initialized`): linting earlier would
+        # publish diagnostics under settings about to change.
+        self.settings_ready = asyncio.Event()
 
     # -- state ----------------------------------------------------------------------------------
     @property
@@ -60,6 +63,7 @@ class StepflowServer(LanguageServer):
     async def _lint_loop(self, doc: OpenDocument) -> None:
         loop = asyncio.get_running_loop()
         try:
+            await self.settings_ready.wait()
             while True:
                 request = self.lint_request(doc)
                 snapshot = await loop.run_in_executor(self.lint_pool, build_snapshot, request)
