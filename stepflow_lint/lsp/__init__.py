@@ -11,6 +11,7 @@ def start_stdio() -> None:
     """Serve LSP over stdin/stdout until the client says exit."""
     import logging
     import os
+    import sys
 
     from .handlers import create_server
 
@@ -18,4 +19,7 @@ def start_stdio() -> None:
     level = os.environ.get("STEPFLOW_LINT_LOG", "WARNING").upper()
     logging.basicConfig(level=getattr(logging, level, logging.WARNING),
                         format="stepflow-lint server: %(levelname)s %(name)s %(message)s")
+    # Lints run on worker threads; a shorter GIL switch interval hands the event loop back quickly
+    # so that requests and incoming edits are not held up behind a lint.
+    sys.setswitchinterval(0.001)
     create_server().start_io()

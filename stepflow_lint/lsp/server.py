@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from lsprotocol import types
+from pygls.io_ import StdinAsyncReader, StdoutWriter, run_async
 from pygls.lsp.server import LanguageServer
 
 from .. import __version__
@@ -41,6 +44,33 @@ class StepflowServer(LanguageServer):
         # publish diagnostics under settings about to change.
         self.settings_ready = asyncio.Event()
 
+    # -- transport ------------------------------------------------------------------------------
+    def _start_io_async(self, stdin=None, stdout=None) -> None:
+        """pygls reads stdin one line at a time on a worker thread; under a running lint each hop
+        waits for the GIL, so a burst of edits queued up. Reading the pipe on the event loop
+        itself takes no thread at all."""
+        self._stop_event = threading.Event()
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        try:
+            asyncio.run(self._serve(stdin or sys.stdin.buffer))
+        except BrokenPipeError:
+            log.error("the client went away")
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        finally:
+            self.shutdown()
+
+    async def _serve(self, stdin) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            stream = asyncio.StreamReader(limit=1 << 20)
+            await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(stream), stdin)
+            reader = _PipeReader(stream)
+        except (ValueError, OSError):  # stdin is a regular file or a terminal: pygls's threaded reader
+            reader = StdinAsyncReader(stdin, self.thread_pool)
+        await run_async(stop_event=self._stop_event, reader=reader, protocol=self.protocol, logger=log,
+                        error_handler=self.report_server_error)
+
     # -- state ----------------------------------------------------------------------------------
     @property
     def encoding(self) -> str:
@@ -66,6 +96,7 @@ class StepflowServer(LanguageServer):
             await self.settings_ready.wait()
             while True:
                 request = self.lint_request(doc)
+                self.report_problems()  # a config file that could not be read: said before its diagnostics
                 snapshot = await loop.run_in_executor(self.lint_pool, build_snapshot, request)
                 if self.documents.get(doc.uri) is not doc:
                     return  # closed meanwhile
@@ -77,7 +108,6 @@ class StepflowServer(LanguageServer):
                     return
         finally:
             doc.linting = False
-            self.report_problems()
 
     def _finish(self, doc: OpenDocument, snapshot: Snapshot) -> None:
         if not self.pull_mode:
@@ -115,6 +145,22 @@ class StepflowServer(LanguageServer):
     def report_problems(self) -> None:
         for problem in self.resolver.take_problems():
             self.window_show_message(types.ShowMessageParams(types.MessageType.Warning, f"stepflow-lint: {problem}"))
+
+
+class _PipeReader:
+    """asyncio's stream as pygls's reader: end of input reads as empty bytes, not an exception."""
+
+    def __init__(self, stream: asyncio.StreamReader):
+        self.stream = stream
+
+    async def readline(self) -> bytes:
+        return await self.stream.readline()
+
+    async def readexactly(self, count: int) -> bytes:
+        try:
+            return await self.stream.readexactly(count)
+        except asyncio.IncompleteReadError:
+            return b""
 
 
 def build_snapshot(request: LintRequest) -> Snapshot:
