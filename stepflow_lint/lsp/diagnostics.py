@@ -57,8 +57,7 @@ def related(diag: Diagnostic, snapshot) -> list[types.DiagnosticRelatedInformati
                     point(other.start, other.end, f"`{other.step.id}` is also the id of this step")
         return found
     # The finding is about one reference when its span lies within the reference's mapping.
-    ref = next((r for r in locations.references
-                if r.ref.node.start_mark.index <= span.start and span.end <= r.ref.node.end_mark.index), None)
+    ref = locations.reference_around(span.start, span.end)
     if ref is None:
         return found
     targets = locations.defined(ref.flow, ref.ref.target)

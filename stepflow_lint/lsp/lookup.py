@@ -7,6 +7,7 @@ so that "what is under the cursor" is one scan instead of a walk per request.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -50,6 +51,8 @@ class Locations:
     components: list[StepDef] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self._by_node_start: list[StepRef] = []
+        self._node_starts: list[int] = []
         if self.flow is None:
             return
         for flow in self.flow.walk():
@@ -62,6 +65,9 @@ class Locations:
                     self._add_ref(flow, step, ref)
             for ref in iter_refs(flow.output):
                 self._add_ref(flow, None, ref)
+
+        self._by_node_start = sorted(self.references, key=lambda r: r.ref.node.start_mark.index)
+        self._node_starts = [r.ref.node.start_mark.index for r in self._by_node_start]
 
     def _add_ref(self, flow: Flow, owner: Step | None, ref: Ref) -> None:
         if ref.kind is RefKind.STEP and ref.target_node is not None and ref.target is not None:
@@ -85,6 +91,14 @@ class Locations:
         ref = self.reference_at(offset)
         if ref is not None:
             return ref.flow, ref.ref.target, ref.start, ref.end
+        return None
+
+    def reference_around(self, start: int, end: int) -> StepRef | None:
+        """The innermost reference whose whole mapping (`{$step: x, path: p}`) holds ``start..end``."""
+        index = bisect.bisect_right(self._node_starts, start)
+        for candidate in reversed(self._by_node_start[max(0, index - 8):index]):
+            if end <= candidate.ref.node.end_mark.index:
+                return candidate
         return None
 
     def uses(self, flow: Flow, step_id: str) -> Iterator[StepRef]:

@@ -21,7 +21,8 @@ from pygls.lsp.server import LanguageServer
 
 from .. import __version__
 from ..diagnostics import Diagnostic, Severity, Span
-from .documents import OpenDocument, uri_to_path
+from ..yaml.parse import gc_paused
+from .documents import OpenDocument
 from .protocol import StepflowProtocol
 from .settings import ConfigResolver, Settings
 from .snapshot import LintRequest, Snapshot
@@ -166,8 +167,9 @@ class _PipeReader:
 def build_snapshot(request: LintRequest) -> Snapshot:
     """Lint one version (on a worker thread). A crash of the core becomes a diagnostic, never a dead server."""
     try:
-        snapshot = Snapshot(request)
-        snapshot.lsp_diagnostics  # convert here too, off the event loop
+        with gc_paused():  # as the engine does while linting: nothing made here is garbage yet
+            snapshot = Snapshot(request)
+            snapshot.lsp_diagnostics  # convert here too, off the event loop
         return snapshot
     except Exception as exc:  # noqa: BLE001 - the editor must keep working whatever the core does
         log.exception("linting %s failed", request.uri)
