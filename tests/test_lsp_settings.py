@@ -29,7 +29,19 @@ async def test_workspace_configuration_and_did_change_configuration():
         seen = len(client.published[uri])
         client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
         assert codes(await next_diagnostics(client, uri, seen)) == ["SF102"]
-        # Values sent in the notification itself are used as they are.
+        # Raw settings pushed by a client that can be asked are not trusted: it is asked again.
+        seen = len(client.published[uri])
+        client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+            settings={"stepflow-lint": {"select": [], "path": "/usr/bin/stepflow-lint"}}))
+        assert codes(await next_diagnostics(client, uri, seen)) == ["SF102"]
+        assert not client.messages  # no complaint about `path`: those settings were never read
+
+
+async def test_did_change_configuration_values_from_a_client_that_cannot_be_asked():
+    uri = "file:///tmp/stepflow-lsp-test/s4.yaml"
+    async with session(asks_configuration=False) as client:
+        open_doc(client, uri, UNKNOWN_REF)
+        assert codes(await diagnostics(client, uri, 1)) == ["SF102", "SF105", "SF105"]
         seen = len(client.published[uri])
         client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
             settings={"stepflow-lint": {"extendSelect": [], "ignore": ["SF1"]}}))

@@ -57,11 +57,14 @@ def _lifecycle(server: StepflowServer) -> None:
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def changed_configuration(ls: StepflowServer, params: types.DidChangeConfigurationParams) -> None:
-        settings = params.settings
-        if isinstance(settings, dict) and settings:
-            _apply_settings(ls, settings)
-        else:  # the client only says "something changed": ask it
+        # A client that answers workspace/configuration is asked: what it pushes here may be its raw
+        # settings (VS Code sends its own camelCase section, executable paths included), while its
+        # answer goes through the extension's translation. Others are taken at their word.
+        capabilities = ls.client_capabilities.workspace
+        if capabilities and capabilities.configuration:
             await _pull_settings(ls)
+        elif isinstance(params.settings, dict):
+            _apply_settings(ls, params.settings)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def changed_files(ls: StepflowServer, params: types.DidChangeWatchedFilesParams) -> None:
