@@ -21,8 +21,6 @@ def server_command() -> None:
     except ImportError:
         click.echo(MISSING, err=True)
         sys.exit(2)
-    # The CLI switches the cyclic collector off for short runs; a long-lived server needs it back.
-    import gc
-    gc.enable()
+    # The cyclic collector stays off, as `main` left it: the server collects when edits pause.
     from ..lsp import start_stdio
     start_stdio()

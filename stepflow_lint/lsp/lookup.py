@@ -53,6 +53,7 @@ class Locations:
     def __post_init__(self) -> None:
         self._by_node_start: list[StepRef] = []
         self._node_starts: list[int] = []
+        self._defined: dict[tuple[int, str], list[StepDef]] = {}
         if self.flow is None:
             return
         for flow in self.flow.walk():
@@ -66,6 +67,8 @@ class Locations:
             for ref in iter_refs(flow.output):
                 self._add_ref(flow, None, ref)
 
+        for definition in self.definitions:
+            self._defined.setdefault((id(definition.flow), definition.step.id), []).append(definition)
         self._by_node_start = sorted(self.references, key=lambda r: r.ref.node.start_mark.index)
         self._node_starts = [r.ref.node.start_mark.index for r in self._by_node_start]
 
@@ -105,7 +108,7 @@ class Locations:
         return (r for r in self.references if r.flow is flow and r.ref.target == step_id)
 
     def defined(self, flow: Flow, step_id: str) -> list[StepDef]:
-        return [d for d in self.definitions if d.flow is flow and d.step.id == step_id]
+        return self._defined.get((id(flow), step_id), [])
 
     def step_containing(self, offset: int) -> tuple[Flow, Step] | None:
         """The innermost step whose mapping holds ``offset`` (a subflow's step before its parent)."""

@@ -9,6 +9,7 @@ next. Older versions are thus never linted twice nor published after newer ones.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import sys
 import threading
@@ -28,6 +29,7 @@ from .settings import ConfigResolver, Settings
 from .snapshot import LintRequest, Snapshot
 
 log = logging.getLogger(__name__)
+IDLE_SECONDS = 3.0
 
 
 class StepflowServer(LanguageServer):
@@ -44,6 +46,7 @@ class StepflowServer(LanguageServer):
         # Set once the client's settings are known (after `initialized`): linting earlier would
         # publish diagnostics under settings about to change.
         self.settings_ready = asyncio.Event()
+        self._idle_timer: asyncio.TimerHandle | None = None
 
     # -- transport ------------------------------------------------------------------------------
     def _start_io_async(self, stdin=None, stdout=None) -> None:
@@ -101,20 +104,45 @@ class StepflowServer(LanguageServer):
                 snapshot = await loop.run_in_executor(self.lint_pool, build_snapshot, request)
                 if self.documents.get(doc.uri) is not doc:
                     return  # closed meanwhile
+                current = snapshot.generation == doc.generation
+                if current:
+                    self._publish(doc, snapshot)
+                # Freeing a replaced snapshot (a few hundred thousand objects for a large flow) costs
+                # milliseconds: done after publishing, never before.
                 doc.snapshot = snapshot
                 if snapshot.flow is not None:
                     doc.last_good = snapshot
-                if snapshot.generation == doc.generation:
-                    self._finish(doc, snapshot)
+                if current:
+                    self._wake(doc, snapshot)
                     return
         finally:
             doc.linting = False
+            self._collect_when_idle()
 
-    def _finish(self, doc: OpenDocument, snapshot: Snapshot) -> None:
+    def _collect_when_idle(self) -> None:
+        """Run the cyclic garbage collector once edits pause.
+
+        The server keeps the collector off, as the CLI does: each lint leaves a few hundred
+        thousand long-lived objects, and an automatic full collection over them would land in
+        the middle of the next keystroke's lint. The model is freed by reference counting; the
+        rare cycles are collected here, after IDLE_SECONDS without a lint.
+        """
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+        self._idle_timer = asyncio.get_running_loop().call_later(IDLE_SECONDS, self._collect)
+
+    def _collect(self) -> None:
+        self._idle_timer = None
+        if not any(doc.linting for doc in self.documents.values()):
+            gc.collect()
+
+    def _publish(self, doc: OpenDocument, snapshot: Snapshot) -> None:
         if not self.pull_mode:
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
                 doc.uri, snapshot.lsp_diagnostics, snapshot.version))
             doc.published_version = snapshot.version
+
+    def _wake(self, doc: OpenDocument, snapshot: Snapshot) -> None:
         waiters, doc.waiters = doc.waiters, []
         for waiter in waiters:
             if not waiter.done():
