@@ -34,10 +34,12 @@ output: { $step: enrich }
 
 
 def capabilities(*, pull: bool = False, encodings: list[str] | None = None,
-                 configuration: bool = True) -> types.ClientCapabilities:
+                 configuration: bool = True, resolves_code_actions: bool = True) -> types.ClientCapabilities:
     """VS Code 1.65's capabilities, plus what the server's newer features need."""
     caps = client_capabilities("visual-studio-code")
     caps.workspace.configuration = configuration
+    if not resolves_code_actions:
+        caps.text_document.code_action.resolve_support = None
     if pull:
         caps.text_document.diagnostic = types.DiagnosticClientCapabilities(dynamic_registration=False)
         caps.workspace.diagnostics = types.DiagnosticWorkspaceClientCapabilities(refresh_support=True)
@@ -48,7 +50,8 @@ def capabilities(*, pull: bool = False, encodings: list[str] | None = None,
 
 @contextlib.asynccontextmanager
 async def session(*, pull: bool = False, encodings: list[str] | None = None, init_options=None,
-                  root: Path | None = None, configuration: dict | None = None, asks_configuration: bool = True):
+                  root: Path | None = None, configuration: dict | None = None, asks_configuration: bool = True,
+                  resolves_code_actions: bool = True):
     client = make_test_lsp_client()
     client.published = defaultdict(list)   # uri -> [(version, diagnostics)] in arrival order
     client.registrations = []
@@ -68,7 +71,8 @@ async def session(*, pull: bool = False, encodings: list[str] | None = None, ini
     await client.start_io(*SERVER, cwd=str(root) if root else None)
     folders = [types.WorkspaceFolder(root.as_uri(), root.name)] if root else None
     client.init_result = await client.initialize_session(types.InitializeParams(
-        capabilities=capabilities(pull=pull, encodings=encodings, configuration=asks_configuration), workspace_folders=folders,
+        capabilities=capabilities(pull=pull, encodings=encodings, configuration=asks_configuration,
+                                  resolves_code_actions=resolves_code_actions), workspace_folders=folders,
         root_uri=root.as_uri() if root else None, initialization_options=init_options))
     try:
         yield client

@@ -10,7 +10,7 @@ from lsprotocol import types
 
 from stepflow_lint.engine import lint_text
 
-from .lsp_session import FLOW, TIMEOUT, codes, diagnostics, open_doc, opened, session
+from .lsp_session import FLOW, codes, diagnostics, opened, session
 
 pytestmark = pytest.mark.asyncio
 

@@ -154,6 +154,13 @@ def _diagnostics(server: StepflowServer) -> None:
         return types.WorkspaceDiagnosticReport(items=items)
 
 
+def _resolves_edits(ls: StepflowServer) -> bool:
+    """Whether the client fills in an action's edit through codeAction/resolve."""
+    text_document = ls.client_capabilities.text_document
+    support = text_document.code_action.resolve_support if text_document and text_document.code_action else None
+    return bool(support and "edit" in support.properties)
+
+
 def _answer(server: StepflowServer, method: str, compute, options=None) -> None:
     """Register ``method``: find the document's current lint, then ``compute(snapshot, params)``."""
     @server.feature(method, options)
@@ -175,13 +182,23 @@ def _rename(snapshot, params: types.RenameParams):
 
 def _features(server: StepflowServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
-        code_action_kinds=[types.CodeActionKind.QuickFix, code_actions.FIX_ALL_KIND], resolve_provider=False))
+        code_action_kinds=[types.CodeActionKind.QuickFix, code_actions.FIX_ALL_KIND], resolve_provider=True))
     async def code_action(ls: StepflowServer, params: types.CodeActionParams):
         snapshot = await ls.snapshot(params.text_document.uri)
         if snapshot is None or snapshot.result is None:
             return None
         loop = asyncio.get_running_loop()  # fixes re-lint: off the event loop
-        return await loop.run_in_executor(ls.lint_pool, code_actions.code_actions, snapshot, params)
+        return await loop.run_in_executor(ls.lint_pool, code_actions.code_actions, snapshot, params,
+                                          _resolves_edits(ls))
+
+    @server.feature(types.CODE_ACTION_RESOLVE)
+    async def code_action_resolve(ls: StepflowServer, action: types.CodeAction):
+        uri = action.data.get("uri") if isinstance(action.data, dict) else None
+        snapshot = await ls.snapshot(uri) if uri else None
+        if snapshot is None or snapshot.result is None:
+            return action
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(ls.lint_pool, code_actions.resolve, snapshot, action)
 
     @server.feature(types.TEXT_DOCUMENT_COMPLETION,
                     types.CompletionOptions(trigger_characters=[":", " ", "$", "/", "."]))
