@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from lsprotocol import types
 
@@ -145,6 +147,15 @@ async def test_workspace_diagnostics_cover_flows_on_disk_and_skip_other_yaml(tmp
         assert sorted(by_name) == ["a.yaml", "ok.yaml"]
         assert "SF102" in codes(by_name["a.yaml"].items)
         assert codes(by_name["ok.yaml"].items) == ["SF105"]
+        # Nothing changed since: the request is held (VS Code would re-ask in a loop) until a change.
         previous = [types.PreviousResultId(item.uri, item.result_id) for item in report.items]
-        again = await client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=previous))
-        assert {item.kind for item in again.items} == {"unchanged"}
+        again = asyncio.ensure_future(client.workspace_diagnostic_async(
+            types.WorkspaceDiagnosticParams(previous_result_ids=previous)))
+        await asyncio.sleep(1.0)
+        assert not again.done()
+        opened_uri = (tmp_path / "flows" / "ok.yaml").as_uri()
+        open_doc(client, opened_uri, FLOW.replace("$step: load,", "$step: gone,"))
+        answer = await asyncio.wait_for(again, 30)
+        by_name = {item.uri.rsplit("/", 1)[1]: item for item in answer.items}
+        assert by_name["a.yaml"].kind == "unchanged"
+        assert by_name["ok.yaml"].kind == "full" and "SF102" in codes(by_name["ok.yaml"].items)

@@ -114,6 +114,7 @@ def _sync(server: StepflowServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: StepflowServer, params: types.DidCloseTextDocumentParams) -> None:
         doc = ls.documents.pop(params.text_document.uri, None)
+        ls.workspace_changed.set()
         if doc is not None and not ls.pull_mode:
             ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(doc.uri, []))
 
@@ -143,15 +144,24 @@ def _diagnostics(server: StepflowServer) -> None:
 
     @server.feature(types.WORKSPACE_DIAGNOSTIC)
     async def workspace_pull(ls: StepflowServer, params: types.WorkspaceDiagnosticParams):
-        open_snapshots = {}
-        for uri in list(ls.documents):
-            snapshot = await ls.snapshot(uri)
-            if snapshot is not None:
-                open_snapshots[uri] = snapshot
+        # VS Code asks again as soon as it has an answer: when nothing changed since its previous
+        # answer, the request is held until something does (or a while passes, for files on disk).
         previous = {p.uri: p.value for p in params.previous_result_ids}
         loop = asyncio.get_running_loop()
-        items = await loop.run_in_executor(ls.lint_pool, workspace.reports, ls, open_snapshots, previous)
-        return types.WorkspaceDiagnosticReport(items=items)
+        while True:
+            ls.workspace_changed.clear()
+            open_snapshots = {}
+            for uri in list(ls.documents):
+                snapshot = await ls.snapshot(uri)
+                if snapshot is not None:
+                    open_snapshots[uri] = snapshot
+            items = await loop.run_in_executor(ls.lint_pool, workspace.reports, ls, open_snapshots, previous)
+            if not previous or any(item.kind != "unchanged" for item in items):
+                return types.WorkspaceDiagnosticReport(items=items)
+            try:
+                await asyncio.wait_for(ls.workspace_changed.wait(), workspace.HOLD_SECONDS)
+            except asyncio.TimeoutError:
+                return types.WorkspaceDiagnosticReport(items=items)
 
 
 def _resolves_edits(ls: StepflowServer) -> bool:

@@ -47,6 +47,7 @@ class StepflowServer(LanguageServer):
         # publish diagnostics under settings about to change.
         self.settings_ready = asyncio.Event()
         self._idle_timer: asyncio.TimerHandle | None = None
+        self.workspace_changed = asyncio.Event()  # set by every edit, open, close and settings change
 
     # -- transport ------------------------------------------------------------------------------
     def _start_io_async(self, stdin=None, stdout=None) -> None:
@@ -90,6 +91,7 @@ class StepflowServer(LanguageServer):
                            self.resolver.catalog_for(config), self.encoding, self.settings.only_flows)
 
     def schedule(self, doc: OpenDocument) -> None:
+        self.workspace_changed.set()
         if not doc.linting:
             doc.linting = True
             asyncio.ensure_future(self._lint_loop(doc))
@@ -161,6 +163,7 @@ class StepflowServer(LanguageServer):
         return await waiter
 
     def relint_all(self) -> None:
+        self.workspace_changed.set()
         for doc in self.documents.values():
             doc.generation += 1
             self.schedule(doc)

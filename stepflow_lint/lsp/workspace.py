@@ -11,6 +11,10 @@ from ..engine import lint_bytes
 from .documents import path_to_uri
 from .snapshot import MAX_DOCUMENT_CHARS, LintRequest, Snapshot
 
+# How long a workspace/diagnostic request that would change nothing is held open waiting for a
+# change; files on disk are not watched, so the answer comes anyway after this long.
+HOLD_SECONDS = 10.0
+
 
 def reports(server, open_snapshots: dict, previous: dict[str, str]) -> list:
     """One report per flow: open documents from their current lint, others read from disk.
