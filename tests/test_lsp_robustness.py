@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import random
 import re
+import sys
+from pathlib import Path
 
 import pytest
 from lsprotocol import types
 
 from stepflow_lint.engine import lint_text
 
-from .lsp_session import FLOW, codes, diagnostics, opened, session
+from .lsp_session import FLOW, codes, diagnostics, open_doc, opened, position_of, session
 
 pytestmark = pytest.mark.asyncio
 
@@ -121,3 +123,19 @@ async def test_ten_thousand_random_edits_end_on_the_diagnostics_of_the_final_tex
             types.VersionedTextDocumentIdentifier(uri=uri, version=10_002),
             [types.TextDocumentContentChangeWholeDocument(text=FLOW)]))
         assert codes(await diagnostics(client, uri, 10_002)) == ["SF105"]
+
+
+async def test_requests_are_answered_while_a_large_document_is_linted():
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from lint_bench import generate_flow  # the benchmark's generator: 5 000 steps lint in about a second
+
+    small, large = "file:///tmp/stepflow-lsp-test/small.yaml", "file:///tmp/stepflow-lsp-test/large.yaml"
+    async with session() as client:
+        await opened(client, small, FLOW)
+        open_doc(client, large, generate_flow(5000)[0])
+        # The large lint runs on a worker thread: the event loop answers meanwhile.
+        hover = await client.text_document_hover_async(types.HoverParams(
+            types.TextDocumentIdentifier(small), position_of(FLOW, "$step: load", delta=8)))
+        assert "step `load`" in hover.contents.value
+        assert not client.published.get(large), "the hover waited for the large document's lint"
+        assert await diagnostics(client, large, 1)
