@@ -54,6 +54,20 @@ async def test_duplicate_id_relates_to_the_other_step():
             position_of(text, "id: load", delta=4)]
 
 
+async def test_a_cycle_relates_to_its_other_steps():
+    text = ("name: cycle\ndescription: three steps waiting for one another\nsteps:\n"
+            "  - id: a\n    component: /demo/a\n    input: { x: { $step: c } }\n"
+            "  - id: b\n    component: /demo/b\n    input: { x: { $step: a } }\n"
+            "  - id: c\n    component: /demo/c\n    input: { x: { $step: b } }\n"
+            "output: { $step: c }\n")
+    async with session() as client:
+        open_doc(client, URI, text)
+        cycle = next(d for d in await diagnostics(client, URI, 1) if d.code == "SF104")
+        related = {(r.location.range.start.line, r.message.split("`")[1]) for r in cycle.related_information}
+        defined = {name: position_of(text, f"id: {name}", delta=4).line for name in "abc"}
+        assert len(related) == 2 and related <= {(line, name) for name, line in defined.items()}
+
+
 async def test_legacy_syntax_is_tagged_deprecated():
     text = FLOW.replace("{ $step: load, path: result }", "{ $from: { step: load }, path: result }")
     async with session() as client:

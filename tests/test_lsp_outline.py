@@ -50,6 +50,15 @@ async def test_inlay_hints_give_each_step_its_wave():
         assert [h.label for h in unused] == ["wave 1"]  # only the lines asked for
 
 
+async def test_a_step_that_never_runs_says_so():
+    async with session() as client:
+        open_doc(client, URI, FLOW)
+        await diagnostics(client, URI, 1)
+        hints = await client.text_document_inlay_hint_async(types.InlayHintParams(
+            DOC, types.Range(types.Position(0, 0), types.Position(30, 0))))
+        assert [h.label for h in hints] == ["wave 1", "wave 2 · after load", "never runs"]
+
+
 async def test_code_lens_shows_critical_path_and_width():
     async with session() as client:
         open_doc(client, URI, WIDE)
