@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from lsprotocol import types
 
-from .lsp_session import FLOW, diagnostics, open_doc, position_of, session
+from .lsp_session import FLOW, diagnostics, open_doc, opened, position_of, session
 
 pytestmark = pytest.mark.asyncio
 URI = "file:///tmp/stepflow-lsp-test/outline.yaml"
@@ -36,27 +36,25 @@ async def test_symbols_name_steps_with_their_component():
         assert found[1].range.start == position_of(FLOW, "id: enrich")
 
 
+def hints_until(client, last_line: int):
+    return client.text_document_inlay_hint_async(types.InlayHintParams(
+        DOC, types.Range(types.Position(0, 0), types.Position(last_line, 0))))
+
+
 async def test_inlay_hints_give_each_step_its_wave():
     async with session() as client:
-        open_doc(client, URI, WIDE)
-        await diagnostics(client, URI, 1)
-        hints = await client.text_document_inlay_hint_async(types.InlayHintParams(
-            DOC, types.Range(types.Position(0, 0), types.Position(20, 0))))
+        await opened(client, URI, WIDE)
+        hints = await hints_until(client, 20)
         assert [(h.position.line, h.label) for h in hints] == [
             (3, "wave 1"), (5, "wave 1"), (7, "wave 2 · after a, b")]
         assert hints[0].position == position_of(WIDE, "id: a", delta=5)
-        unused = await client.text_document_inlay_hint_async(types.InlayHintParams(
-            DOC, types.Range(types.Position(0, 0), types.Position(4, 0))))
-        assert [h.label for h in unused] == ["wave 1"]  # only the lines asked for
+        assert [h.label for h in await hints_until(client, 4)] == ["wave 1"]  # only the lines asked for
 
 
 async def test_a_step_that_never_runs_says_so():
     async with session() as client:
-        open_doc(client, URI, FLOW)
-        await diagnostics(client, URI, 1)
-        hints = await client.text_document_inlay_hint_async(types.InlayHintParams(
-            DOC, types.Range(types.Position(0, 0), types.Position(30, 0))))
-        assert [h.label for h in hints] == ["wave 1", "wave 2 · after load", "never runs"]
+        await opened(client, URI, FLOW)
+        assert [h.label for h in await hints_until(client, 30)] == ["wave 1", "wave 2 · after load", "never runs"]
 
 
 async def test_code_lens_shows_critical_path_and_width():
