@@ -11,6 +11,7 @@ import {
   TransportKind,
 } from "vscode-languageclient/node";
 
+import { looksLikeFlow } from "./flows";
 import { serverCommand } from "./launch";
 import { readSettings, toServerSettings } from "./settings";
 
@@ -69,18 +70,35 @@ async function restart(context: vscode.ExtensionContext): Promise<void> {
   await start(context);
 }
 
+function isFlowDocument(document: vscode.TextDocument): boolean {
+  return document.languageId === "yaml" && looksLikeFlow(document.getText());
+}
+
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   context.subscriptions.push(
     vscode.commands.registerCommand("stepflow-lint.restart", () => restart(context)),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       if (!event.affectsConfiguration(SECTION)) return;
-      if (event.affectsConfiguration(`${SECTION}.path`) || event.affectsConfiguration(`${SECTION}.interpreter`)) {
+      const executable =
+        event.affectsConfiguration(`${SECTION}.path`) || event.affectsConfiguration(`${SECTION}.interpreter`);
+      if (executable && client !== undefined) {
         await restart(context); // another executable: another server
       }
       // Other settings reach the running server: it asks for them again on didChangeConfiguration.
     }),
   );
-  await start(context);
+  // VS Code activates the extension for any YAML file; the server starts once a flow is open.
+  if (vscode.workspace.textDocuments.some(isFlowDocument)) {
+    await start(context);
+    return;
+  }
+  const waiting = vscode.workspace.onDidOpenTextDocument(async (document) => {
+    if (client === undefined && isFlowDocument(document)) {
+      waiting.dispose();
+      await start(context);
+    }
+  });
+  context.subscriptions.push(waiting);
 }
 
 export async function deactivate(): Promise<void> {

@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { test } from "node:test";
 
 import { expandPath, serverCommand } from "../src/launch";
+import { looksLikeFlow } from "../src/flows";
 import { DEFAULTS, readSettings, toServerSettings } from "../src/settings";
 
 test("defaults tell the server only its own switches, so the config file decides the rules", () => {
@@ -60,4 +61,13 @@ test("the server command: executable, else interpreter, else stepflow-lint on PA
     args: ["server"],
   });
   assert.equal(expandPath("~user/x", undefined, "/home/u"), "~user/x");
+});
+
+test("a flow is recognised by the linter's markers, other YAML is not", () => {
+  assert.ok(looksLikeFlow("name: x\nsteps:\n  - id: a\n"));
+  assert.ok(looksLikeFlow("schema: https://stepflow.org/schemas/v1/flow.json\n"));
+  assert.ok(looksLikeFlow("x:\n  - component: /builtin/eval\n"));
+  assert.ok(looksLikeFlow("output: { $step: a }\n"));
+  assert.ok(!looksLikeFlow("apiVersion: v1\nkind: Pod\n"));
+  assert.ok(!looksLikeFlow("jobs:\n  build:\n    steps_count: 3\n"));
 });
