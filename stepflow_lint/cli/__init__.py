@@ -40,7 +40,7 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from . import analyze, info, lint, run, test  # noqa: F401  (commands register themselves on `cli`)
+    from . import analyze, info, lint, run, server, test  # noqa: F401  (commands register themselves on `cli`)
 
 
 _register()

@@ -1,0 +1,68 @@
+"""The editor's open documents: their text and version as the client last sent them.
+
+The server keeps the text itself rather than pygls's workspace copy: edits are
+applied with the same line rules (\\n, \\r\\n, \\r) and position encoding as
+everything else here, and out-of-range positions from a confused client are
+clamped instead of raising.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from lsprotocol import types
+
+from .positions import PositionMap
+
+
+def uri_to_path(uri: str) -> str:
+    """The file-system path of a `file:` URI; other URIs are kept as they are (lint still works)."""
+    parsed = urlparse(uri)
+    if parsed.scheme != "file":
+        return uri
+    return str(Path(unquote(parsed.path)))
+
+
+def path_to_uri(path: Path) -> str:
+    return path.resolve().as_uri()
+
+
+def apply_change(text: str, change, encoding: str) -> str:
+    """The text after one `contentChanges` entry (a whole-text replacement or a range edit)."""
+    if isinstance(change, types.TextDocumentContentChangeWholeDocument) or getattr(change, "range", None) is None:
+        return change.text
+    positions = PositionMap(text, encoding)
+    start = positions.text_offset(change.range.start)
+    end = positions.text_offset(change.range.end)
+    if end < start:
+        start, end = end, start
+    return text[:start] + change.text + text[end:]
+
+
+@dataclass(eq=False)
+class OpenDocument:
+    uri: str
+    text: str
+    version: int | None
+    language_id: str = "yaml"
+    # Bumped on every edit and on every settings change: a lint result is current when its
+    # generation is the document's.
+    generation: int = 0
+    snapshot: object | None = None           # the lint of the newest generation linted so far
+    last_good: object | None = None          # the newest snapshot that read a flow (completion while typing)
+    linting: bool = False                    # a lint loop is running for this document
+    waiters: list[asyncio.Future] = field(default_factory=list)
+    published_version: int | None = None     # the version whose diagnostics the client has now
+
+    @property
+    def path(self) -> str:
+        return uri_to_path(self.uri)
+
+    def edit(self, version: int | None, changes, encoding: str) -> None:
+        for change in changes:
+            self.text = apply_change(self.text, change, encoding)
+        self.version = version
+        self.generation += 1

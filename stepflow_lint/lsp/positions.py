@@ -1,0 +1,101 @@
+"""Code-point offsets (the core's positions) to LSP positions in the negotiated encoding, and back.
+
+The core counts columns in code points; an LSP client counts them in UTF-16
+code units unless it agreed to UTF-8 (or UTF-32) at `initialize`. Lines of
+pure ASCII are the same in every encoding, so only other lines are re-counted.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from lsprotocol import types
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+UTF8, UTF16, UTF32 = types.PositionEncodingKind.Utf8, types.PositionEncodingKind.Utf16, types.PositionEncodingKind.Utf32
+
+
+def choose_encoding(offered: list[str] | None) -> types.PositionEncodingKind:
+    """UTF-8 when the client offers it (no re-counting of non-ASCII text for most editors), else UTF-16,
+    the encoding every client must understand."""
+    return UTF8 if offered and UTF8 in offered else UTF16
+
+
+def _units(text: str, encoding: str) -> int:
+    if encoding == UTF32 or text.isascii():
+        return len(text)
+    if encoding == UTF8:
+        return len(text.encode("utf-8"))
+    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+
+
+def _column_from_units(line: str, units: int, encoding: str) -> int:
+    """The code-point column of a client column, clamped to the line (a column inside a character
+    lands after it)."""
+    if encoding == UTF32 or line.isascii():
+        return max(0, min(units, len(line)))
+    counted = 0
+    for index, char in enumerate(line):
+        if counted >= units:
+            return index
+        code = ord(char)
+        if encoding == UTF8:
+            counted += 1 if code < 0x80 else 2 if code < 0x800 else 3 if code < 0x10000 else 4
+        else:
+            counted += 2 if code > 0xFFFF else 1
+    return len(line)
+
+
+class PositionMap:
+    """Offsets and LSP positions of one text, in one encoding."""
+
+    def __init__(self, text: str, encoding: str = UTF16, line_starts: list[int] | None = None, shift: int = 0):
+        self.text = text
+        self.encoding = encoding
+        # The core's offsets are into the text without a leading BOM; the editor's text keeps it.
+        self.shift = shift
+        if line_starts is None:
+            line_starts = [0, *(match.end() for match in _LINE_BREAK.finditer(text))]
+        self.line_starts = line_starts
+
+    def _line_end(self, line: int) -> int:
+        """Offset of the end of ``line``'s content, before its line break."""
+        end = self.line_starts[line + 1] if line + 1 < len(self.line_starts) else len(self.text)
+        while end > self.line_starts[line] and self.text[end - 1] in "\r\n":
+            end -= 1
+        return end
+
+    def position(self, offset: int) -> types.Position:
+        """The LSP position of a core offset."""
+        offset = max(0, min(offset + self.shift, len(self.text)))
+        line = bisect.bisect_right(self.line_starts, offset) - 1
+        start = self.line_starts[line]
+        return types.Position(line, _units(self.text[start:offset], self.encoding))
+
+    def offset(self, position: types.Position) -> int:
+        """The core offset of a client position; positions past a line's end or the text's end are clamped."""
+        return max(0, self.text_offset(position) - self.shift)
+
+    def text_offset(self, position: types.Position) -> int:
+        """The offset of a client position in the editor's own text (clamped)."""
+        line = position.line
+        if line < 0:
+            return 0
+        if line >= len(self.line_starts):
+            return len(self.text)
+        start = self.line_starts[line]
+        content = self.text[start:self._line_end(line)]
+        return start + _column_from_units(content, max(0, position.character), self.encoding)
+
+    def range(self, start: int, end: int) -> types.Range:
+        return types.Range(self.position(start), self.position(end))
+
+    def span_range(self, span) -> types.Range:
+        """The range of a core Span, from its offsets (the lines LSP counts: \\n, \\r\\n and \\r)."""
+        return types.Range(self.position(span.start), self.position(span.end))
+
+    def line_text(self, line: int) -> str:
+        if not 0 <= line < len(self.line_starts):
+            return ""
+        return self.text[self.line_starts[line]:self._line_end(line)]

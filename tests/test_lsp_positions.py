@@ -1,0 +1,50 @@
+"""Offsets (code points) ↔ LSP positions in each encoding, with every line break and a BOM."""
+
+from __future__ import annotations
+
+import pytest
+from lsprotocol import types
+
+from stepflow_lint.lsp.documents import apply_change
+from stepflow_lint.lsp.positions import UTF8, UTF16, UTF32, PositionMap, choose_encoding
+
+TEXT = "a: é😀x\r\nb: 1\rc: 😀😀\nd"
+
+
+@pytest.mark.parametrize("encoding, units", [(UTF8, len("é😀".encode())), (UTF16, 3), (UTF32, 2)])
+def test_columns_count_the_encodings_units(encoding, units):
+    positions = PositionMap(TEXT, encoding)
+    x = TEXT.index("x")
+    assert positions.position(x) == types.Position(0, 3 + units)
+    assert positions.offset(types.Position(0, 3 + units)) == x
+
+
+def test_lone_cr_and_crlf_end_lines_and_positions_past_the_end_are_clamped():
+    positions = PositionMap(TEXT, UTF16)
+    assert positions.position(TEXT.index("b")) == types.Position(1, 0)
+    assert positions.position(TEXT.index("c")) == types.Position(2, 0)
+    assert positions.position(TEXT.index("d")) == types.Position(3, 0)
+    assert positions.offset(types.Position(1, 99)) == TEXT.index("\rc")   # the line's end, before its break
+    assert positions.offset(types.Position(40, 0)) == len(TEXT)
+    # Inside a surrogate pair: after the character, never between its halves.
+    assert positions.offset(types.Position(2, 4)) == TEXT.index("c") + 4
+
+
+def test_a_bom_shifts_core_offsets_by_one_on_the_first_line():
+    positions = PositionMap("\ufeffsteps: []\n", UTF16, shift=1)
+    assert positions.position(0) == types.Position(0, 1)
+    assert positions.offset(types.Position(0, 1)) == 0
+
+
+def test_utf8_is_chosen_when_offered_else_utf16():
+    assert choose_encoding([UTF32, UTF8, UTF16]) == UTF8
+    assert choose_encoding([UTF32, UTF16]) == UTF16
+    assert choose_encoding(None) == UTF16
+
+
+def test_range_edits_apply_in_the_client_encoding():
+    change = types.TextDocumentContentChangePartial(
+        range=types.Range(types.Position(2, 3), types.Position(2, 5)), text="Z")
+    assert apply_change(TEXT, change, UTF16) == TEXT.replace("c: 😀😀", "c: Z😀")
+    whole = types.TextDocumentContentChangeWholeDocument(text="new")
+    assert apply_change(TEXT, whole, UTF8) == "new"
