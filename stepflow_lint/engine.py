@@ -15,6 +15,7 @@ from .yaml.parse import Document, ParseError, gc_paused, parse
 from .rules import LintContext, Rule, all_rules
 from .yaml.source import DecodeError, Source
 from .suppression import filter_suppressed
+from .target import engine_facts
 
 # The model reads nested values recursively; the parser already caps nesting,
 # so a higher limit here is bounded and never reached by honest input.
@@ -92,12 +93,13 @@ def lint_source(source: Source, config: Config | None = None, catalog=None) -> L
         timings["parse"] = time.perf_counter() - clock
         clock = time.perf_counter()
         root_problems: list[Problem] = []
-        flow = build_flow(document.root, root_problems) if document is not None else None
+        facts = engine_facts(config.target_version)
+        flow = build_flow(document.root, root_problems, None, facts) if document is not None else None
         if document is not None and document.root is None:
             root_problems.append(Problem("the file is empty: a flow needs `steps` and `output`",
                                          _point(0, 0, 0)))
         timings["model"] = time.perf_counter() - clock
-        ctx = LintContext(source, document, error, flow, root_problems, config.rules, catalog)
+        ctx = LintContext(source, document, error, flow, root_problems, config.rules, catalog, facts)
         result = _finish(ctx, config, timings)
     result.document, result.flow = document, flow
     return result

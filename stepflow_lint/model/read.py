@@ -29,9 +29,11 @@ class ValueReader:
     ask for them).
     """
 
-    __slots__ = ("refs", "literals", "complex_key_fields", "operator_problems")
+    __slots__ = ("refs", "literals", "complex_key_fields", "operator_problems", "honours_skip")
 
-    def __init__(self) -> None:
+    def __init__(self, honours_skip: bool = False) -> None:
+        # Whether `onSkip` is read (engines before 0.9); otherwise it is an extra key the engine ignores.
+        self.honours_skip = honours_skip
         self.refs: list[Ref] = []
         self.literals: list[Literal] = []
         self.complex_key_fields: list[Field] = []      # object fields whose key is a mapping or a list
@@ -108,8 +110,8 @@ class ValueReader:
     def _step_ref(self, node: MappingNode, values: dict[str, Node]) -> Ref:
         target_node = values.get("$step")
         path, path_at = _path_text(values.get("path"))
-        on_skip = self._optional(values, "onSkip")
-        extra = _extras(node, values, _STEP_KEYS)
+        on_skip = self._optional(values, "onSkip") if self.honours_skip else None
+        extra = _extras(node, values, _STEP_KEYS if self.honours_skip else _STEP_KEYS_NOW)
         if isinstance(target_node, MappingNode):
             inner = _values(target_node.value)
             inner_input = inner.get("$input")
@@ -139,8 +141,11 @@ class ValueReader:
             path, path_at = _join_paths(path, sibling), sibling_at or path_at
         elif sibling_at is not None:  # `path: 5`: SF107 says it must be a string
             path, path_at = None, sibling_at
-        return Ref(node, _INPUT, None, None, path, path_at, _CURRENT,
-                   self._optional(values, "onSkip"), None, _extras(node, values, _INPUT_KEYS), problem)
+        if self.honours_skip:
+            on_skip, extra = self._optional(values, "onSkip"), _extras(node, values, _INPUT_KEYS)
+        else:
+            on_skip, extra = None, _extras(node, values, _INPUT_KEYS_NOW)
+        return Ref(node, _INPUT, None, None, path, path_at, _CURRENT, on_skip, None, extra, problem)
 
     def _variable_ref(self, node: MappingNode, values: dict[str, Node]) -> Ref:
         name_node = values.get("$variable")
@@ -155,8 +160,11 @@ class ValueReader:
         form = RefForm.LEGACY_FROM if key == "$from" else RefForm.LEGACY_REF
         source = values.get(key)
         path, path_at = _scalar_text(values.get("path"))
-        extra = _extras(node, values, frozenset((key, "path", "onSkip", "on_skip")))
-        on_skip = self._optional(values, "onSkip") or self._optional(values, "on_skip")
+        if self.honours_skip:
+            extra = _extras(node, values, frozenset((key, "path", "onSkip", "on_skip")))
+            on_skip = self._optional(values, "onSkip") or self._optional(values, "on_skip")
+        else:
+            extra, on_skip = _extras(node, values, frozenset((key, "path"))), None
         if isinstance(source, MappingNode):
             step_node = _field_value(source, "step")
             if step_node is not None:
@@ -272,6 +280,7 @@ def _extras(node: MappingNode, values: dict[str, Node], allowed: frozenset[str])
 
 _STEP_KEYS = frozenset(("$step", "path", "onSkip"))
 _INPUT_KEYS = frozenset(("$input", "path", "onSkip"))
+_STEP_KEYS_NOW, _INPUT_KEYS_NOW = _STEP_KEYS - {"onSkip"}, _INPUT_KEYS - {"onSkip"}  # since 0.9
 _VARIABLE_KEYS = frozenset(("$variable", "default"))
 
 

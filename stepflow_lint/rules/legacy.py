@@ -21,6 +21,7 @@ _SCHEMA_KEYS = ("input_schema", "output_schema", "inputSchema", "outputSchema")
 _NAME = attrgetter("name")
 # Keys that mean the same thing as a rename target: renaming next to one would clash.
 _CLASHES = {"skipIf": ("skipIf", "skip")}
+_WITHOUT_SKIP = {k: v for k, v in LEGACY_STEP_KEYS.items() if k != "skip_if"}
 
 
 def _span(node: Node) -> Span:
@@ -283,13 +284,15 @@ class LegacySyntax(Rule):
 
     def check(self, ctx: LintContext):
         source = ctx.source
+        # `skip_if` renamed to a key the engine ignores as well would only hide SF114's finding
+        step_keys = LEGACY_STEP_KEYS if ctx.engine.honours_skip else _WITHOUT_SKIP
         for flow in ctx.flows:
             for ref in ctx.index(flow).unusual_refs:  # a current reference has no legacy spelling
                 if ref.form in _LEGACY and not ref.problem:
                     spelling = _current_spelling(ref)
                     fix = _fix_or_none(self, f"rewrite as {spelling}", ref_fix(source, ref))
                     yield self.diagnostic(_span(ref.node), f"legacy `{ref.form.value}` reference; write {spelling}", fix)
-                if isinstance(ref.node, MappingNode):
+                if isinstance(ref.node, MappingNode) and ctx.engine.honours_skip:  # else SF114 reports `on_skip`
                     yield from self._renames(ref.node, LEGACY_REF_KEYS, "reference")
                     for name in ("on_skip", "onSkip"):
                         found = entry(ref.node, name)
@@ -299,7 +302,7 @@ class LegacySyntax(Rule):
             for step in flow.steps:
                 if flow.legacy_step_keys and not LEGACY_STEP_KEYS.keys().isdisjoint(map(_NAME, step.fields)):
                     caveat = _error_caveat(step.on_error.node) if step.on_error is not None else None
-                    yield from self._renames(step.node, LEGACY_STEP_KEYS, "step", {"on_error": caveat})
+                    yield from self._renames(step.node, step_keys, "step", {"on_error": caveat})
                 if step.on_error is not None and isinstance(step.on_error.node, MappingNode):
                     yield from self._error_action(step.on_error.node, "`onError`")
 
