@@ -66,7 +66,7 @@ class _Expressions:
     def __init__(self, facts: EngineFacts) -> None:
         self.facts = facts
         self.reader = ValueReader(facts.honours_skip)
-        self.notes: dict[Value, tuple[list[Literal], list[Field], list[Conditional | Coalesce]]] = {}
+        self.notes: dict[Value, tuple[list[Literal], list[Field], list[Conditional | Coalesce], list[Value]]] = {}
 
     def read(self, node: Node) -> Value:
         return self.read_with_refs(node)[0]
@@ -76,13 +76,15 @@ class _Expressions:
         reader = self.reader
         value = reader.read(node)
         # The reader's lists hold only this expression's notes: they are taken and emptied after each.
-        literals, keys, operators, refs = (reader.literals, reader.complex_key_fields, reader.operator_problems,
-                                           reader.refs)
-        if literals or keys or operators:
-            self.notes[value] = (literals[:], keys[:], operators[:])
+        literals, keys, operators, lookalikes = (reader.literals, reader.complex_key_fields,
+                                                 reader.operator_problems, reader.lookalikes)
+        if literals or keys or operators or lookalikes:
+            self.notes[value] = (literals[:], keys[:], operators[:], lookalikes[:])
             literals.clear()
             keys.clear()
             operators.clear()
+            lookalikes.clear()
+        refs = reader.refs
         found = tuple(refs)
         refs.clear()
         return value, found
@@ -93,7 +95,7 @@ class _Expressions:
         return notes[0] if notes else []
 
     def note_on(self, flow: Flow) -> None:
-        """Give ``flow`` the fields with complex keys and the refused operators of its expressions."""
+        """Give ``flow`` the fields with complex keys, the refused operators and the look-alikes of its expressions."""
         if not self.notes:
             return
         for value in flow.expressions():
@@ -101,6 +103,7 @@ class _Expressions:
             if notes:
                 flow.complex_key_fields.extend(notes[1])
                 flow.operator_problems.extend(notes[2])
+                flow.lookalikes.extend(notes[3])
 
 
 def _fields(node: MappingNode) -> list[Field]:

@@ -159,6 +159,7 @@ class Flow:
     # `$coalesce` expressions the engine refuses (SF002).
     complex_key_fields: list[Field] = field(default_factory=list)
     operator_problems: list[Conditional | Coalesce] = field(default_factory=list)
+    lookalikes: list[Value] = field(default_factory=list)  # data that may be a mistyped expression (SF116)
 
     def field(self, name: str) -> Field | None:
         for entry in self.fields:

@@ -29,7 +29,7 @@ class ValueReader:
     ask for them).
     """
 
-    __slots__ = ("refs", "literals", "complex_key_fields", "operator_problems", "honours_skip")
+    __slots__ = ("refs", "literals", "complex_key_fields", "operator_problems", "lookalikes", "honours_skip")
 
     def __init__(self, honours_skip: bool = False) -> None:
         # Whether `onSkip` is read (engines before 0.9); otherwise it is an extra key the engine ignores.
@@ -38,6 +38,9 @@ class ValueReader:
         self.literals: list[Literal] = []
         self.complex_key_fields: list[Field] = []      # object fields whose key is a mapping or a list
         self.operator_problems: list[Conditional | Coalesce] = []  # `$if` / `$coalesce` with a problem
+        # Plain data that may have been meant as an expression: an object with a `$` key the engine does
+        # not read, one keyed `step` / `input` (the `$` forgotten), a `$if` whose condition is data.
+        self.lookalikes: list[Obj | Conditional] = []
 
     def read(self, node: Node) -> Value:
         """Read a YAML node as a Stepflow value expression."""
@@ -77,7 +80,13 @@ class ValueReader:
                 return self._coalesce(node, _values(pairs))
             if None in marks:
                 return self._complex_object(node)
-        return Obj(node, [Field(k.value, k, self.read(v)) for k, v in pairs])
+            obj = Obj(node, [Field(k.value, k, self.read(v)) for k, v in pairs])
+            self.lookalikes.append(obj)
+            return obj
+        obj = Obj(node, [Field(k.value, k, self.read(v)) for k, v in pairs])
+        if len(pairs) <= 3 and any(k.value in _BARE_OPERATORS for k, _ in pairs):
+            self.lookalikes.append(obj)
+        return obj
 
     def _ref(self, node: MappingNode, pairs: list[tuple[Node, Node]], marks: set[str | None]) -> Ref | None:
         """The reference a mapping with `$` keys is, if it is one."""
@@ -207,6 +216,8 @@ class ValueReader:
             result.problem_span = _key_span(node, "$if")
             self.operator_problems.append(result)  # before anything inside it, as a walk meets them
         result.condition = self._optional(values, "$if")
+        if type(result.condition) is Obj or type(result.condition) is Arr:
+            self.lookalikes.append(result)
         result.then = self._optional(values, "then")
         result.otherwise = self._optional(values, "else")
         return result
@@ -278,6 +289,7 @@ def _extras(node: MappingNode, values: dict[str, Node], allowed: frozenset[str])
     return _unwalked_fields([(k, v) for k, v in node.value if _key_name(k) not in allowed])
 
 
+_BARE_OPERATORS = frozenset(("step", "input"))
 _STEP_KEYS = frozenset(("$step", "path", "onSkip"))
 _INPUT_KEYS = frozenset(("$input", "path", "onSkip"))
 _STEP_KEYS_NOW, _INPUT_KEYS_NOW = _STEP_KEYS - {"onSkip"}, _INPUT_KEYS - {"onSkip"}  # since 0.9

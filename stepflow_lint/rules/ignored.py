@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ..diagnostics import Severity
+from ..diagnostics import Applicability, Severity
+from ..fix.rewrite import rename_key
+from ..model.expressions import Conditional, Obj, Scalar
 from .base import LintContext, Rule, register
 
 _SKIP_REF_KEYS = ("onSkip", "on_skip")
@@ -125,3 +127,111 @@ class IgnoredKey(Rule):
                 else:
                     message = f"the engine ignores {ignored.where} key `{name}`: {ignored.consequence}"
                 yield self.diagnostic(ignored.field.key_span, message)
+
+
+# `$` keys that look like an operator the engine reads, and the one meant (None: the engine has no such thing).
+_DOLLAR_LOOKALIKES = {"$inputs": "$input", "$steps": "$step", "$var": "$variable", "$vars": "$variable",
+                      "$variables": "$variable", "$lit": "$literal", "$literals": "$literal", "$else": None,
+                      "$env": None, "$expr": None, "$expression": None, "$secret": None, "$output": None,
+                      "$then": None, "$switch": None, "$eval": None}
+_NO_EQUIVALENT = {
+    "$env": "pass the value as flow input (`$input`) or as a run variable (`$variable`)",
+    "$secret": "pass the value as a run variable (`$variable`)",
+    "$output": "reference a step's result with `$step`",
+}
+_OPERATORS = ("$step", "$input", "$variable", "$literal", "$if", "$coalesce")
+_BARE_KEYS = {"step": frozenset(("step", "path")), "input": frozenset(("input", "path"))}
+
+
+@register
+class LookalikeExpression(Rule):
+    """
+    ## What it does
+    Reports data that looks like an expression but is not one, so the engine
+    passes it to the component as literal data: a mapping keyed by a `$` word
+    the engine does not read (`$env`, `$expr`, `$inputs`, `$steps`, `$var`,
+    …), a reference whose `$` was forgotten (`{ step: load_users, path: id }`
+    naming a step of the flow, `{ input: "$.user" }`), and a `$if` whose
+    condition is a literal mapping or list (always true: only `null` and
+    `false` are false to the engine). The engine reads only `$literal`, `$if`,
+    `$coalesce`, `$step`, `$input` and `$variable` (and refuses `$from`).
+    JSON Schema keys (`$schema`, `$id`, `$defs`, …) and query operators
+    (`$gt`, `$set`, …) are left alone.
+
+    ## Why is this bad?
+    Nothing fails: the component receives `{"$env": "API_KEY"}` instead of a
+    key, or `{"step": "load_users"}` instead of the users, and the step that
+    was meant to be waited for is not even run.
+
+    ## Example
+    ```yaml
+    input:
+      api_key: { $env: API_KEY }
+      users: { step: load_users, path: items }
+      region: { $inputs: region }
+      summary: { $if: { flag: true }, then: long, else: short }
+    ```
+
+    ## Fix
+    ```yaml
+    input:
+      api_key: { $variable: api_key }
+      users: { $step: load_users, path: items }
+      region: { $input: region }
+    ```
+    Unsafe fix (it turns data into a reference, which changes the run) where
+    the intent is certain: a near-miss of an operator (`$inputs`, `$steps`,
+    `$var`, …) is renamed, and a bare `step` key naming a step of the flow or
+    an `input` key holding a `$` path gets its `$`. No fix for `$env`,
+    `$expr` or a literal `$if` condition: the right expression is a decision.
+    """
+
+    code = "SF116"
+    name = "lookalike-expression"
+    severity = Severity.WARNING
+    fix = Applicability.UNSAFE
+
+    def check(self, ctx: LintContext):
+        for flow in ctx.flows:
+            for value in flow.lookalikes:
+                if type(value) is Conditional:
+                    kind = "mapping" if type(value.condition) is Obj else "list"
+                    yield self.diagnostic(value.condition.span,
+                                          f"`$if` condition is a literal {kind}: always true to the engine (only "
+                                          "`null` and `false` are false), so `then` is always taken")
+                else:
+                    yield from self._object(ctx, flow, value)
+
+    def _object(self, ctx: LintContext, flow, obj: Obj):
+        names = {f.name for f in obj.fields}
+        for entry in obj.fields:
+            name = entry.name
+            if name in _BARE_KEYS:
+                if names <= _BARE_KEYS[name] and _bare_target(ctx, flow, name, entry.value):
+                    yield self.diagnostic(entry.key_span, f"`{{{name}: …}}` is literal data to the engine; did you "
+                                          f"mean `${name}`?", self.make_fix(f"write `${name}`",
+                                                                            [rename_key(entry.key_node, f"${name}")]))
+                continue
+            if name not in _DOLLAR_LOOKALIKES:
+                continue
+            meant = _DOLLAR_LOOKALIKES[name]
+            if meant is not None:
+                yield self.diagnostic(entry.key_span, f"the engine has no `{name}`: this mapping is literal data; "
+                                      f"did you mean `{meant}`?",
+                                      self.make_fix(f"write `{meant}`", [rename_key(entry.key_node, meant)]))
+            else:
+                hint = _NO_EQUIVALENT.get(name, f"it reads only {', '.join(f'`{o}`' for o in _OPERATORS)}")
+                yield self.diagnostic(entry.key_span, f"the engine has no `{name}`: this mapping reaches the "
+                                      f"component as literal data; {hint}")
+
+
+def _bare_target(ctx: LintContext, flow, key: str, value) -> bool:
+    """Whether the value of a bare `step` / `input` key shows that a reference was meant."""
+    if type(value) is not Scalar:
+        return False
+    text = value.value
+    if not isinstance(text, str):
+        return False
+    if key == "step":
+        return text in ctx.graph(flow).steps
+    return text.startswith("$")
