@@ -1,7 +1,7 @@
 """Every rule, one module per family; importing this package registers them all."""
 
 # Imported for their side effect: each rule class registers itself.
-from . import (ai, dataflow, dependencies, ignored, legacy, references, structure,  # noqa: F401
+from . import (ai, components, dataflow, dependencies, ignored, legacy, references, structure,  # noqa: F401
                syntax, testcases, validation, variables)
 from .base import REGISTRY, LintContext, Rule, register
 

@@ -125,7 +125,7 @@ class RepeatedLargeCopy(Rule):
                               _matches(s.component, ctx.options(self)["blob-components"])), "/builtin/put_blob")
             insert = insert_after_sequence_item(text, steps, source.index, [
                 f"id: {yaml_str(store_id)}", f"component: {component}", "input:",
-                f"  data: {{ $step: {yaml_str(source.id)} }}"])
+                f"  data: {{ $step: {yaml_str(source.id)} }}", "  blob_type: data"])  # put_blob requires both
             if insert is None:
                 return None
             edits.append(insert)
