@@ -23,6 +23,7 @@ component catalog and the executor share it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -250,3 +251,30 @@ def _resolve(schema: Any, root: Any, depth: int = 0) -> Any:
             target = target[part]
         schema, depth = target, depth + 1
     return schema
+
+
+_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
+
+
+def explicit_path(text: str) -> str:
+    """``text`` in the `$` form, meaning what the engine reads in a YAML flow: a path without a
+    leading `$` is one field name there (`a.b` is the field named "a.b": ``$['a.b']``)."""
+    if text in ("", "$") or text.startswith("$"):
+        return text or "$"
+    if _PLAIN_NAME.match(text):
+        return f"$.{text}"
+    quote = "'" if "'" not in text else '"'
+    return f"$[{quote}{text}{quote}]"
+
+
+def join_paths(outer: str | None, inner: str | None) -> str | None:
+    """One path selecting ``inner`` inside what ``outer`` selects (``None``/``""``/``$``: the whole).
+
+    Joined paths are written in the `$` form: `field` then `id` gives `$.field.id`, never the bare
+    `field.id`, which the engine would read as one field name.
+    """
+    if outer in (None, "", "$"):
+        return None if inner in (None, "", "$") else inner
+    if inner in (None, "", "$"):
+        return outer
+    return explicit_path(outer) + explicit_path(inner)[1:]

@@ -10,6 +10,7 @@ from ..diagnostics import Edit, Severity
 from ..diagnostics import Applicability as A
 from ..fix.edits import delete_sequence_item, insert_after_sequence_item, sequence_value, yaml_str
 from ..model import Flow, Obj, Ref, RefForm, RefKind, Scalar, Step, content_end
+from ..paths import join_paths
 from ..patterns import glob_match
 from .base import LintContext, Rule, register
 
@@ -20,14 +21,7 @@ def _matches(text: str | None, patterns) -> bool:
     return glob_match(text, patterns, fold=True)
 
 
-def _join(outer: str | None, inner: str | None) -> str | None:
-    """`outer` then `inner`, as one reference path (``None``/``$`` mean the whole value)."""
-    if outer in (None, "", "$"):
-        return None if inner in (None, "", "$") else inner
-    if inner in (None, "", "$"):
-        return outer
-    inner = inner[2:] if inner.startswith("$.") else inner.lstrip("$")
-    return f"{outer}{inner}" if inner.startswith("[") else f"{outer}.{inner}"
+_join = join_paths
 
 
 def _names(steps) -> str:
@@ -237,7 +231,9 @@ class OverGranularSteps(Rule):
     ## What it does
     Finds several extraction-only steps (component in `extractors`, by default
     the guide's `/extract` and `/builtin/extract`; input exactly `data` and a
-    literal `path`) that read fields of one source (`min-steps`, default 2).
+    literal `path`, or only a `data` reference that selects a field itself,
+    `data: { $step: load_data, path: "field1" }`) that read fields of one
+    source (`min-steps`, default 2).
 
     ## Why is this bad?
     Each step is scheduled, run and its result stored, only to do what a
@@ -260,8 +256,11 @@ class OverGranularSteps(Rule):
 
     ## Fix
     Every reference to an extraction step becomes a reference to its source
-    with the path (`{ $step: get_field_1 }` → `{ $step: load_data, path: "field1" }`,
-    a further `path` appended), and the step is deleted. Safe: `/extract`
+    with the path (`{ $step: get_field_1 }` → `{ $step: load_data, path: "$.field1" }`,
+    a further `path` appended), and the step is deleted. Paths are written in
+    the `$.` form: the engine reads a bare `a.b` in a YAML flow as one field
+    named "a.b", while `/extract` reads its `path` as a dotted path. No
+    finding for extraction from a blob store's output (a blob id). Safe: `/extract`
     resolves its `path` as a reference does (a missing field fails in both).
     Not offered for a step with `onError`, `skipIf`, `mustExecute` or
     `metadata`, a source reference with `onSkip`, or a reference to the step
@@ -276,23 +275,28 @@ class OverGranularSteps(Rule):
 
     def check(self, ctx: LintContext):
         opts = ctx.options(self)
+        blob_stores = ctx.options(RepeatedLargeCopy)["blob-components"]
         for flow in ctx.flows:
-            groups: dict[tuple, list[tuple[Step, Ref, str]]] = defaultdict(list)
+            by_id = ctx.graph(flow).steps
+            groups: dict[tuple, list[tuple[Step, Ref, str | None, str]]] = defaultdict(list)
             for step in flow.steps:
                 found = _extraction(step, opts["extractors"])
                 if found is not None:
-                    data, path = found
-                    groups[(data.kind, data.target, _join(data.path, None))].append((step, data, path))
+                    data, base, path = found
+                    source = by_id.get(data.target) if data.kind is RefKind.STEP else None
+                    if source is not None and _matches(source.component, blob_stores):
+                        continue  # a blob store's output is a blob id: its fields are not the data's
+                    groups[(data.kind, data.target, base)].append((step, data, base, path))
             flagged = [m for members in groups.values() if len(members) >= opts["min-steps"] for m in members]
             steps = sequence_value(flow.node, "steps")
             room = steps is not None and len(steps.value) > len(flagged)
-            for step, data, path in flagged:
+            for step, data, base, path in flagged:
                 source = f"`{data.target}`" if data.kind is RefKind.STEP else "the flow input"
-                fix = self._fix(ctx, flow, steps, step, data, path) if room else None
+                fix = self._fix(ctx, flow, steps, step, data, _join(base, path)) if room else None
                 yield self.diagnostic(step.id_span or step.span, f"`{step.id}` only extracts `{path}` from {source}; "
                                       f"reference it with `path` instead of a step", fix)
 
-    def _fix(self, ctx: LintContext, flow: Flow, steps, step: Step, data: Ref, path: str):
+    def _fix(self, ctx: LintContext, flow: Flow, steps, step: Step, data: Ref, extracted: str | None):
         if any(f.name not in ("id", "component", "input") for f in step.fields) or data.on_skip or data.extra:
             return None
         edits: list[Edit] = []
@@ -302,7 +306,7 @@ class OverGranularSteps(Rule):
                 continue
             if ref.extra or (ref.problem and ref.form is RefForm.CURRENT):
                 return None
-            full = _join(_join(data.path, path), ref.path)
+            full = _join(extracted, ref.path)
             if data.kind is RefKind.INPUT:
                 parts = [f"$input: {json.dumps(full or '$')}"]
             else:
@@ -323,17 +327,26 @@ class OverGranularSteps(Rule):
         return self.make_fix(f"reference the source with `path` and delete `{step.id}`", edits + delete)
 
 
-def _extraction(step: Step, extractors) -> tuple[Ref, str] | None:
-    """(source reference, path) of an extraction-only step."""
+def _extraction(step: Step, extractors) -> tuple[Ref, str | None, str] | None:
+    """(source reference, the path of the source the step reads in, the path it extracts from that)
+    of an extraction-only step: input `{data: REF, path: P}`, or `{data: REF}` whose reference
+    itself selects the field (the shape upstream's docs use now)."""
     if not step.id or not _matches(step.component, extractors) or not isinstance(step.input, Obj):
         return None
-    if sorted(f.name for f in step.input.fields) != ["data", "path"]:
+    names = sorted(f.name for f in step.input.fields)
+    if names != ["data", "path"] and names != ["data"]:
         return None
     data, path = step.input.get("data"), step.input.get("path")
     if not isinstance(data, Ref) or (data.problem and data.form is RefForm.CURRENT) or data.kind is RefKind.VARIABLE \
             or (data.kind is RefKind.STEP and (not data.target or data.target == step.id)):
         return None
-    return (data, path.value) if isinstance(path, Scalar) and isinstance(path.value, str) and path.value else None
+    if path is None:
+        return (data, None, data.path) if not data.whole and isinstance(data.path, str) else None
+    if isinstance(path, Scalar) and isinstance(path.value, str) and path.value:
+        # `/extract`'s own `path` is a dotted path into `data` (its catalog entry), unlike a reference's
+        extracted = path.value if path.value.startswith(("$", "[")) else f"$.{path.value}"
+        return data, _join(data.path, None), extracted if not extracted.startswith("[") else f"${extracted}"
+    return None
 
 
 _INDEX = re.compile(r"^\$?\.?(?P<prefix>[^\[]*)\[(?P<index>\d+)\]")

@@ -12,6 +12,7 @@ from ..diagnostics import Applicability, Severity
 from ..fix.edits import delete_mapping_entry
 from ..model import RefKind, iter_refs
 from .base import LintContext, Rule, register
+from .validation import LateValidation, validation_step_test
 
 
 @lru_cache(maxsize=1024)
@@ -90,6 +91,7 @@ class FalseDependency(Rule):
         # Why a field of a component's input looks like it carries no data, or None: a flow calls a few
         # components many times with the same field names, so each (component, name) is judged once.
         judged: dict[str | None, dict[str, str | None]] = {}
+        is_validator = validation_step_test(ctx.options(LateValidation))
         for flow in ctx.flows:
             graph = ctx.graph(flow)
             for step in flow.steps:
@@ -108,16 +110,18 @@ class FalseDependency(Rule):
                     if step.id is None or graph.steps.get(step.id) is not step:
                         break
                     index = fields.index(entry)  # fields compare by identity: this one's position
-                    diag = self._finding(ctx, flow, graph, step, index, entry, why, latency, opts)
+                    diag = self._finding(ctx, flow, graph, step, index, entry, why, latency, opts, is_validator)
                     if diag is not None:
                         yield diag
 
-    def _finding(self, ctx, flow, graph, step, index, entry, why, latency, opts):
+    def _finding(self, ctx, flow, graph, step, index, entry, why, latency, opts, is_validator):
         targets = []
         for ref in iter_refs(entry.value):
             if ref.kind is RefKind.STEP and ref.target in graph.steps and ref.target != step.id \
                     and ref.target not in targets:
                 targets.append(ref.target)
+        if any(is_validator(graph.steps[t]) for t in targets):
+            return None  # gating work on validation is the guide's "Early Validation" (SF404 asks for it)
         if not targets or step.must_execute or not graph.is_acyclic:
             return None
         others = [ref.target for i, other in enumerate(step.input_fields()) if i != index

@@ -107,10 +107,11 @@ class UndefinedReference(Rule):
             graph = ctx.graph(flow)
             if flow.field("steps") is not None and flow.steps_span is None:
                 continue  # `steps` is not a list (SF002): every reference would dangle
-            for _step, ref in graph.dangling:
+            for step, ref in graph.dangling:
                 message = f"`$step: {ref.target}` names no step in {_where(flow)}"
                 outer = parents.get(id(flow))
-                suggestion = _closest(ref.target, graph.steps)
+                own = step.id if step is not None else None  # suggesting it would make a self-reference
+                suggestion = _closest(ref.target, (sid for sid in graph.steps if sid != own))
                 if outer is not None and ref.target in outer.step_by_id():
                     message += (f"; `{ref.target}` is a step of the enclosing flow, which a subflow cannot see: "
                                 "pass its value in through the subflow's input")

@@ -63,7 +63,7 @@ class LateValidation(Rule):
             if not graph.is_acyclic:
                 continue
             steps = list(graph.steps.values())
-            is_validator = self._validator_test(opts)
+            is_validator = validation_step_test(opts)
             validators = [s for s in steps if is_validator(s) and _reads_input(s)]
             if not validators:
                 continue
@@ -82,19 +82,20 @@ class LateValidation(Rule):
                 yield self.diagnostic(reads[0].span, f"`{step.id}` ({step.component}) reads the workflow input "
                                       f"directly and starts before {names} has validated it")
 
-    @staticmethod
-    def _validator_test(opts):
-        """Whether a step validates, by id (thousands of distinct ones) or component (a handful)."""
-        ids = GlobSet(opts["validation-steps"])
-        by_component: dict[str | None, bool] = {}
 
-        def is_validator(step) -> bool:
-            component = step.component
-            verdict = by_component.get(component)
-            if verdict is None:
-                verdict = by_component[component] = matches((component or "").lower(), opts["validation-components"])
-            return verdict or ids.match((step.id or "").lower())
-        return is_validator
+def validation_step_test(opts):
+    """Whether a step validates, by id (thousands of distinct ones) or component (a handful), under
+    SF404's options (SF201 reads them too: waiting for validation is never a false dependency)."""
+    ids = GlobSet(opts["validation-steps"])
+    by_component: dict[str | None, bool] = {}
+
+    def is_validator(step) -> bool:
+        component = step.component
+        verdict = by_component.get(component)
+        if verdict is None:
+            verdict = by_component[component] = matches((component or "").lower(), opts["validation-components"])
+        return verdict or ids.match((step.id or "").lower())
+    return is_validator
 
 
 def _input_refs(step) -> list[Ref]:

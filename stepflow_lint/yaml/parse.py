@@ -307,7 +307,21 @@ def _marked_error(source: Source, exc: MarkedYAMLError) -> ParseError:
     if mark is None:
         return ParseError(problem, _point(source, 0))
     offset = min(mark.index, len(source.text))
+    tab = _indenting_tab(source.text, offset)
+    if tab is not None:  # libyaml's words ("cannot start any token") do not say what is wrong
+        return ParseError("a tab indents this line: YAML indents with spaces only (replace the tab with spaces)",
+                          _point(source, tab))
     return ParseError(problem, _point(source, offset))
+
+
+def _indenting_tab(text: str, offset: int) -> int | None:
+    """The offset of a tab in the indentation of the line holding ``offset``, if there is one."""
+    start = text.rfind("\n", 0, offset) + 1
+    end = start
+    while end < len(text) and text[end] in " \t":
+        end += 1
+    tab = text.find("\t", start, end)
+    return tab if tab >= 0 and offset <= end else None
 
 
 def _reader_error(source: Source, exc: ReaderError) -> ParseError:
