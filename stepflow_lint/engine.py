@@ -122,6 +122,8 @@ def _finish(ctx: LintContext, config: Config, timings: dict[str, float]) -> Lint
         per_rule[rule.code] += time.perf_counter() - start
     timings["rules"] = time.perf_counter() - clock
     timings.update({f"rule:{code}": t for code, t in per_rule.items()})
+    if ctx.document is not None and ctx.document.duplicate_keys:
+        _drop_fixes_in_duplicated_mappings(found, ctx.document)
     for diag in found:
         diag.path = ctx.source.path
         override = config.severity.get(diag.code)
@@ -130,6 +132,17 @@ def _finish(ctx: LintContext, config: Config, timings: dict[str, float]) -> Lint
     kept = filter_suppressed(ctx.source, _dedupe(found))
     kept.sort(key=Diagnostic.sort_key)
     return LintResult(ctx.source, kept, timings=timings)
+
+
+def _drop_fixes_in_duplicated_mappings(diagnostics: list[Diagnostic], document: Document) -> None:
+    """No fix edits a mapping that repeats a key: which of the two values the engine keeps is not
+    what the fix saw (SF301 once repointed references in one `steps` list to a step it inserted
+    into the other)."""
+    regions = [(d.mapping.start, d.mapping.end) for d in document.duplicate_keys if d.mapping is not None]
+    for diag in diagnostics:
+        if diag.fix is not None and any(start < edit.end and edit.start < end or start <= edit.start < end
+                                        for edit in diag.fix.edits for start, end in regions):
+            diag.fix = None
 
 
 def _dedupe(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

@@ -9,7 +9,7 @@ from ..diagnostics import Edit, Severity
 from ..diagnostics import Applicability as A
 from ..fix.edits import delete_sequence_item, sequence_value, yaml_str
 from ..model import Flow, Obj, Ref, RefForm, RefKind, Scalar, Step, content_end
-from ..paths import join_paths
+from ..paths import PathError, join_paths
 from ..patterns import glob_match
 from .base import REGISTRY, LintContext, Rule, register
 
@@ -88,7 +88,12 @@ class OverGranularSteps(Rule):
             room = steps is not None and len(steps.value) > len(flagged)
             for step, data, base, path in flagged:
                 source = f"`{data.target}`" if data.kind is RefKind.STEP else "the flow input"
-                fix = self._fix(ctx, flow, steps, step, data, _join(base, path)) if room else None
+                fix = None
+                if room:
+                    try:
+                        fix = self._fix(ctx, flow, steps, step, data, _join(base, path))
+                    except PathError:
+                        pass  # a field name no `$` path can select: leave the step
                 yield self.diagnostic(step.id_span or step.span, f"`{step.id}` only extracts `{path}` from {source}; "
                                       f"reference it with `path` instead of a step", fix)
 

@@ -133,16 +133,18 @@ _ACTIONS = ("fail", "useDefault", "retry", *LEGACY_ERROR_ACTIONS)
 _ERROR_KEYS = ("action", "defaultValue", "maxRetries", *LEGACY_ON_ERROR_KEYS)
 
 
-def _error_caveat(node: Node) -> str | None:
-    """Why renaming `on_error` would change behaviour: the engine ignores the legacy key, and
-    an action the current format lacks (`skip`) or an unknown key would take effect."""
+def _error_caveat(node: Node) -> tuple[str, bool] | None:
+    """Why renaming `on_error` needs a look, and whether the rename would make the engine refuse
+    the flow: the engine ignores the legacy key, so a value it cannot read as `onError` (not a
+    mapping, an action such as `skip` or `continue`) must not be switched on by a fix."""
     if not isinstance(node, MappingNode):
-        return "its value is not a mapping"
+        return "its value is not a mapping (rewrite it by hand)", True
     found = entry(node, "action")
     if found and isinstance(found[1], ScalarNode) and found[1].value not in _ACTIONS:
-        return f"`action: {found[1].value}` has no current equivalent (check it by hand)"
+        return (f"`action: {found[1].value}` has no current equivalent and the engine would refuse it "
+                "(rewrite it by hand)"), True
     unknown = [k.value for k, _ in node.value if isinstance(k, ScalarNode) and k.value not in _ERROR_KEYS]
-    return f"`{unknown[0]}` is not a current `onError` key (check it by hand)" if unknown else None
+    return (f"`{unknown[0]}` is not a current `onError` key (check it by hand)", False) if unknown else None
 
 
 def _fix_or_none(rule: Rule, message: str, plan):
@@ -273,8 +275,10 @@ class LegacySyntax(Rule):
     for step-level `input_schema` / `output_schema` (the current format keeps
     step schemas in the flow's `schemas`, which is not a mechanical move).
     A `$from` of any other shape is reported by SF004 without a fix. Renaming
-    `on_error` is unsafe when it holds an action the current format lacks
-    (`skip`) or another unknown key: the rename would switch it on.
+    `on_error` is unsafe when it holds an unknown key (the rename switches the
+    error handling on), and not offered when its action has no current
+    equivalent (`skip`, `continue`) or its value is not a mapping: the engine
+    ignores `on_error` but would refuse the renamed `onError`.
     """
 
     code = "SF005"
@@ -320,8 +324,10 @@ class LegacySyntax(Rule):
             if clash is not None:
                 yield self.diagnostic(Span.of(key), f"{message} (`{clash}` is already present: merge them by hand)")
             elif caveats and caveats.get(key.value):
-                yield self.diagnostic(Span.of(key), f"{message}; {caveats[key.value]}", self.make_fix(
-                    f"rename to `{new}`", [rename_key(key, new)], Applicability.UNSAFE))
+                caveat, refused = caveats[key.value]
+                fix = None if refused else self.make_fix(f"rename to `{new}`", [rename_key(key, new)],
+                                                         Applicability.UNSAFE)
+                yield self.diagnostic(Span.of(key), f"{message}; {caveat}", fix)
             else:
                 yield self.diagnostic(Span.of(key), message, self.make_fix(f"rename to `{new}`", [rename_key(key, new)]))
 
