@@ -129,6 +129,8 @@ class FalseDependency(Rule):
         others += [ref.target for ref in iter_refs(step.skip_if) if ref.kind is RefKind.STEP]
         if step.on_error is not None:
             others += [ref.target for ref in iter_refs(step.on_error.default_value) if ref.kind is RefKind.STEP]
+        if self._only_reason_to_run(graph, step, [t for t in targets if t not in others]):
+            return None  # decided without copying the graph: a chain of `previous` fields is thousands of these
         trimmed = graph.dag.copy()
         trimmed.remove_edges_from([(t, step.id) for t in targets if t not in others])
         trimmed.remove_edges_from(list(nx.selfloop_edges(trimmed)))
@@ -155,6 +157,19 @@ class FalseDependency(Rule):
             edits = delete_mapping_entry(ctx.source, step.input.node, index)
             fix = self.make_fix(f"Remove `{entry.name}`", edits)
         return self.diagnostic(entry.key_span, message, fix=fix)
+
+
+    @staticmethod
+    def _only_reason_to_run(graph, step, candidates) -> bool:
+        """Whether a step this field alone references runs only because of it: it is needed, not a root
+        (output or `mustExecute`), and nothing else waits for it. The field then orders a side effect."""
+        roots = graph.output_targets
+        for target in candidates:
+            if target in graph.executed and target not in roots and not graph.steps[target].must_execute:
+                users = graph.dag.succ[target]
+                if len(users) == 1 and step.id in users:
+                    return True
+        return False
 
 
 _UNJUDGED = object()  # a (component, field name) not judged yet

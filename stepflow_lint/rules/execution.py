@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..diagnostics import Applicability, Edit, Severity
 from ..fix.edits import delete_sequence_item, sequence_value
-from ..model import Flow, Step
+from ..model import Step
 from ..patterns import glob_match
 from .base import LintContext, Rule, register
 
@@ -66,6 +66,9 @@ class UnusedStep(Rule):
                 continue
             unused = [step for sid, step in graph.steps.items() if sid not in executed]  # in step order
             fixable = len(unused) < len(graph.steps)
+            sequence = sequence_value(flow.node, "steps") if fixable else None
+            # each step's place in the list, looked up once: thousands of steps may be unused
+            places = {id(node): i for i, node in enumerate(sequence.value)} if sequence is not None else {}
             unused_ids = {s.id for s in unused}
             for step in unused:
                 users = sorted((u for u in graph.dag.successors(step.id)), key=lambda u: graph.steps[u].index)
@@ -80,16 +83,10 @@ class UnusedStep(Rule):
                     fix = self.make_fix(f"run `{step.id}` for its side effect (`mustExecute: true`)",
                                         edits) if edits else None
                 else:
-                    edits = self._deletion(ctx, flow, step) if fixable else None
+                    place = places.get(id(step.node))
+                    edits = delete_sequence_item(ctx.source, sequence, place) if place is not None else None
                     fix = self.make_fix(f"delete unused step `{step.id}`", edits) if edits else None
                 yield self.diagnostic(step.id_span or step.span, message, fix=fix)
-
-    @staticmethod
-    def _deletion(ctx: LintContext, flow: Flow, step: Step) -> list[Edit] | None:
-        sequence = sequence_value(flow.node, "steps")
-        if sequence is None or step.node not in sequence.value:
-            return None
-        return delete_sequence_item(ctx.source, sequence, sequence.value.index(step.node))
 
 
 def _must_execute(source, step: Step) -> list[Edit] | None:
