@@ -36,7 +36,7 @@ class DuplicateStep(Rule):
     """
     ## What it does
     Reports a step that calls the same component as an earlier step with the
-    same input, once `skipIf` and `onError` agree too. Inputs are compared as
+    same input, once `onError` (and, for engines before 0.9, `skipIf`) agree too. Inputs are compared as
     values (key order, quoting, flow or block style and `$.a` vs `a` paths do
     not matter), not as text. Steps with `mustExecute: true`, and components
     whose name says they act on the world (`side-effect-components`: store,

@@ -63,7 +63,7 @@ class FalseDependency(Rule):
     ```
     Stays silent when the component's schema declares the field, when the
     schema is open or unknown (and the name is not ordering-only), when
-    another field or `skipIf` of the step also references that step (directly
+    another field of the step also references that step (directly
     or through other steps), and when either step has `mustExecute: true` or
     the referenced step runs only because of this field: then the reference
     orders a side effect.

@@ -74,7 +74,7 @@ class DuplicateStepId(Rule):
 class UndefinedReference(Rule):
     """
     ## What it does
-    Reports a `$step` reference (in a step's `input`, `skipIf`, `onError`
+    Reports a `$step` reference (in a step's `input`, `onError`
     default or the flow's `output`) that names no step of its flow, and
     suggests the closest existing id. Inside a `$literal` subflow, `$step`
     names only the subflow's own steps.
@@ -126,7 +126,7 @@ class UndefinedReference(Rule):
 class SelfReference(Rule):
     """
     ## What it does
-    Reports a step that references its own output in its `input`, `skipIf`
+    Reports a step that references its own output in its `input`
     or `onError` default.
 
     ## Why is this bad?
@@ -241,7 +241,7 @@ def _cycle(graph, group: list[str]) -> list[str]:
 class ForwardReference(Rule):
     """
     ## What it does
-    Reports a `$step` reference (in a step's `input`, `skipIf` or `onError`
+    Reports a `$step` reference (in a step's `input` or `onError`
     default) to a step that is defined *later* in the `steps` list. The
     flow's `output` comes after every step and is never a forward reference;
     a step referencing itself is SF103's business. Inside a dependency cycle

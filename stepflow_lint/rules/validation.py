@@ -21,7 +21,8 @@ class LateValidation(Rule):
     `*verify*`, …) and that reads the workflow input — reports an expensive
     step (an AI call, or a component matching `expensive-components`) that
     reads the workflow input directly but does not wait for any validation
-    step (neither through its input nor its `skipIf`).
+    step through its input (`skipIf` does not count: the engine ignores it
+    since 0.9, SF114).
 
     ## Why is this bad?
     The expensive step starts at once, in parallel with the validation: on
@@ -42,9 +43,10 @@ class LateValidation(Rule):
 
     ## Fix
     Take the data from the validation step (`{ $step: validate_input }`), or
-    make the step wait for it, e.g. `skipIf: { $step: validate_input, path:
-    invalid }`. Silent when the validation step itself waits for the
-    expensive step (it validates that step's output).
+    make the step wait for it with an input field, e.g. `validated: { $step:
+    validate_input }` (SF201 accepts such a field). Silent when the
+    validation step itself waits for the expensive step (it validates that
+    step's output).
     """
 
     code = "SF404"
