@@ -253,8 +253,9 @@ def _read_step(flow: Flow, index: int, node: MappingNode, expressions: _Expressi
 def _read_on_error(flow: Flow, key: str, key_span: Span, node: Node, expressions: _Expressions) -> OnError:
     on_error = OnError(node, Span.of(node), key, key_span)
     if not isinstance(node, MappingNode):
-        flow.problems.append(Problem(f"`{key}` must be a mapping such as `{{action: fail}}`, found {_describe(node)}",
-                                     Span.of(node)))
+        if key == "onError":  # a legacy `on_error` is ignored by the engine whatever it holds (SF005)
+            flow.problems.append(Problem(f"`{key}` must be a mapping such as `{{action: fail}}`, "
+                                         f"found {_describe(node)}", Span.of(node)))
         return on_error
     on_error.fields = _fields(node)
     for entry, (_, value) in zip(on_error.fields, node.value):

@@ -244,8 +244,8 @@ class InvalidErrorAction(Rule):
         for flow in ctx.flows:
             for step in flow.steps:
                 on_error = step.on_error
-                if on_error is None or not isinstance(on_error.node, MappingNode):
-                    continue
+                if on_error is None or not isinstance(on_error.node, MappingNode) or on_error.key != "onError":
+                    continue  # the engine ignores a legacy `on_error` whatever it holds: SF005 reports it
                 key = on_error.key
                 action = on_error.action
                 if on_error.action_span is None:
