@@ -39,3 +39,13 @@ def test_fixes_elsewhere_are_still_offered():
     text = text.replace("input: {}\n", "input: {}\n    on_error: { action: fail }\n    x: {a: 1, a: 2}\n", 1)
     found = lint_text(text, "flow.yaml").diagnostics
     assert any(d.code == "SF005" and d.fix is not None for d in found)  # outside the duplicated `{a: 1, a: 2}`
+
+
+def test_sf119_leaves_escaped_paths_alone():
+    text = ("steps:\n  - id: a\n    component: /x/y\n"
+            "    input: { v: { $input: 'it''s.x' }, w: { $input: \"a\\u0041.b\" }, x: { $input: \"c.d\" } }\n"
+            "output: { $step: a }\n")
+    found = [d for d in lint_text(text, "flow.yaml").diagnostics if d.code == "SF119"]
+    assert [d.fix is not None for d in found] == [False, False, True]
+    fixed = fix_source(Source.from_text(text, "flow.yaml"), unsafe=True, codes={"SF119"}).text
+    assert fixed == text.replace('"c.d"', '"$.c.d"')

@@ -71,14 +71,17 @@ class AmbiguousPath(Rule):
                     what = "`$input` path" if ref.kind is RefKind.INPUT else f"`path` of `$step: {ref.target}`"
                     yield self.diagnostic(ref.path_span, f"{what} `{path}` is one field named \"{path}\" to the "
                                           f"engine reading this YAML, but nested fields over the REST API; write "
-                                          f"`{explicit}` for the nested fields{one}", self._fix(ref, path, explicit))
+                                          f"`{explicit}` for the nested fields{one}",
+                                          self._fix(ctx.source.text, ref, path, explicit))
 
-    def _fix(self, ref: Ref, path: str, explicit: str):
+    def _fix(self, text: str, ref: Ref, path: str, explicit: str):
         node = ref.path_node
         if ref.form is not RefForm.CURRENT or not isinstance(node, ScalarNode) or node.value != path \
                 or node.start_mark.line != node.end_mark.line:
             return None
         start, end = node.start_mark.index, node.end_mark.index
         if node.style in ("'", '"'):
-            start, end = start + 1, end - 1  # keep the quotes: the path text needs no escaping
+            start, end = start + 1, end - 1  # keep the quotes
+        if text[start:end] != path:
+            return None  # written with escapes: rewriting them is not worth the risk
         return self.make_fix(f"write `{explicit}`", [Edit(start, end, explicit)])
