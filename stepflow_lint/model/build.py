@@ -146,7 +146,7 @@ def _read_root_field(flow: Flow, entry: Field, expressions: _Expressions) -> Non
     elif name in ("metadata", "examples") or name in LEGACY_ROOT_KEYS:
         pass
     else:
-        flow.ignored_keys.append(_ignored("flow", entry, ROOT_KEYS))
+        flow.ignored_keys.append(_ignored("flow", entry, ROOT_KEYS, flow.node))
 
 
 def _read_schemas(flow: Flow) -> None:
@@ -234,7 +234,7 @@ def _read_step(flow: Flow, index: int, node: MappingNode, expressions: _Expressi
         elif name == "metadata" or name in LEGACY_STEP_KEYS:
             pass
         else:
-            found = _ignored("step", entry, STEP_KEYS)
+            found = _ignored("step", entry, STEP_KEYS, node)
             found.step = step
             flow.ignored_keys.append(found)
     if step.id_node is None:
@@ -268,7 +268,7 @@ def _read_on_error(flow: Flow, key: str, key_span: Span, node: Node, expressions
         elif entry.name in ("maxRetries", "max_retries"):
             entry.value = on_error.max_retries = read_value(value)  # not an expression: nothing noted
         elif entry.name not in LEGACY_ON_ERROR_KEYS:
-            flow.ignored_keys.append(_ignored(f"`{key}`", entry, ON_ERROR_KEYS))
+            flow.ignored_keys.append(_ignored(f"`{key}`", entry, ON_ERROR_KEYS, node))
     return on_error
 
 
@@ -281,7 +281,7 @@ def _read_test(flow: Flow, node: Node, key: str) -> None:
             return
         for entry in _fields(node):
             if entry.name not in TEST_KEYS:
-                flow.ignored_keys.append(_ignored("`test`", entry, TEST_KEYS))
+                flow.ignored_keys.append(_ignored("`test`", entry, TEST_KEYS, node))
         cases = _value_nodes(node).get("cases")
         if cases is None:
             return
@@ -306,14 +306,14 @@ def _looks_like_flow(node: Node | None) -> bool:
     return isinstance(steps, SequenceNode)
 
 
-def _ignored(where: str, entry: Field, known: tuple[str, ...]) -> IgnoredKey:
+def _ignored(where: str, entry: Field, known: tuple[str, ...], mapping: MappingNode) -> IgnoredKey:
     """An unknown key: the engine accepts it and does nothing with it."""
     consequence = _CONSEQUENCES.get((where, entry.name))
     close = difflib.get_close_matches(entry.name, known, n=1, cutoff=0.6)
     suggestion = close[0] if close and consequence is None else None
     if consequence is None:
         consequence = "it has no effect" + ("" if suggestion else f" (the engine reads {', '.join(known)})")
-    return IgnoredKey(entry, where, consequence, suggestion)
+    return IgnoredKey(entry, where, consequence, suggestion, mapping=mapping)
 
 
 def _describe(node: Node) -> str:

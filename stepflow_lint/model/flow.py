@@ -48,6 +48,7 @@ class IgnoredKey:
     suggestion: str | None = None   # the key probably meant
     step: "Step | None" = None
     skip_condition: bool = False    # `skipIf` / `skip` (SF114) rather than any other key (SF115)
+    mapping: Node | None = None     # the mapping that holds the key
 
 
 @dataclass(slots=True, eq=False)

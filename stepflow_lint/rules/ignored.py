@@ -1,9 +1,12 @@
-"""Rules on what the engine accepts and then ignores: removed skip conditions, unknown keys."""
+"""Rules on what the engine accepts and then ignores: removed skip conditions, unknown keys,
+look-alike expressions."""
 
 from __future__ import annotations
 
+from ruamel.yaml.nodes import MappingNode, ScalarNode
+
 from ..diagnostics import Applicability, Severity
-from ..fix.rewrite import rename_key
+from ..fix.rewrite import has_key, rename_key
 from ..model.expressions import Conditional, Obj, Scalar
 from .base import LintContext, Rule, register
 
@@ -107,26 +110,31 @@ class IgnoredKey(Rule):
         component: /email/send   # tell the user
         mustExecute: true
     ```
-    No automatic fix: renaming a misspelt key switches its effect on, and
-    moving content is a decision.
+    A misspelt key is renamed to the key it is closest to by an unsafe fix
+    (the rename switches its effect on), unless that key is already present.
+    Moving content elsewhere is a decision: no fix.
     """
 
     code = "SF115"
     name = "ignored-key"
     severity = Severity.WARNING
+    fix = Applicability.UNSAFE
 
     def check(self, ctx: LintContext):
         for flow in ctx.flows:
             for ignored in flow.ignored_keys:
                 if ignored.skip_condition:
                     continue
-                name = ignored.field.name
-                if ignored.suggestion:
-                    message = (f"the engine ignores unknown {ignored.where} key `{name}`; "
-                               f"did you mean `{ignored.suggestion}`?")
+                name, meant, key = ignored.field.name, ignored.suggestion, ignored.field.key_node
+                fix = None
+                if meant:
+                    message = f"the engine ignores unknown {ignored.where} key `{name}`; did you mean `{meant}`?"
+                    if isinstance(key, ScalarNode) and isinstance(ignored.mapping, MappingNode) \
+                            and not has_key(ignored.mapping, meant):
+                        fix = self.make_fix(f"rename to `{meant}`", [rename_key(key, meant)])
                 else:
                     message = f"the engine ignores {ignored.where} key `{name}`: {ignored.consequence}"
-                yield self.diagnostic(ignored.field.key_span, message)
+                yield self.diagnostic(ignored.field.key_span, message, fix)
 
 
 # `$` keys that look like an operator the engine reads, and the one meant (None: the engine has no such thing).
