@@ -12,6 +12,7 @@ from ..model import RefKind
 from ..model.expressions import Arr, Coalesce, Conditional, Literal, Obj, Ref, Scalar
 from ..model.walk import walk_values
 from ..yaml.parse import scalar_value
+from ..paths import PathError, explicit_path
 from ..patterns import glob_match
 from .base import LintContext, Rule, register
 
@@ -36,9 +37,10 @@ class DuplicateStep(Rule):
     """
     ## What it does
     Reports a step that calls the same component as an earlier step with the
-    same input, once `onError` (and, for engines before 0.9, `skipIf`) agree too. Inputs are compared as
-    values (key order, quoting, flow or block style and `$.a` vs `a` paths do
-    not matter), not as text. Steps with `mustExecute: true`, and components
+    same input, once `onError` (and, for engines before 0.9, `skipIf`) agree
+    too. Inputs are compared as values (key order, quoting, flow or block
+    style and `$.a` vs `a` paths do not matter; a bare `a.b`, one field name
+    to the engine, differs from `$.a.b`), not as text. Steps with `mustExecute: true`, and components
     whose name says they act on the world (`side-effect-components`: store,
     write, send, put, delete, …), are left alone: repeating a side effect may
     be the point (e.g. a test that runs three writes in parallel).
@@ -251,9 +253,13 @@ def _node_has_key(node, names) -> bool:
 # -- comparing inputs as values -------------------------------------------------
 
 def _path(path: str | None) -> str | None:
+    """The path as the engine reads it from YAML: `a` is `$.a`, but a bare `a.b` is one field name."""
     if path in (None, "", "$"):
         return None
-    return path[2:] if path.startswith("$.") else path
+    try:
+        return explicit_path(path)
+    except PathError:
+        return "bare:" + path
 
 
 def _canonical_node(node):

@@ -274,6 +274,9 @@ class LegacySyntax(Rule):
     it), when a `schemas` mapping already exists, for a flow-style root, and
     for step-level `input_schema` / `output_schema` (the current format keeps
     step schemas in the flow's `schemas`, which is not a mechanical move).
+    For the current engine `skip_if` and `on_skip` are left to SF114 (the
+    engine ignores skip conditions under any spelling since 0.9); with
+    `target-version = "0.8"` they are renamed to `skipIf` / `onSkip`.
     A `$from` of any other shape is reported by SF004 without a fix. Renaming
     `on_error` is unsafe when it holds an unknown key (the rename switches the
     error handling on), and not offered when its action has no current
