@@ -322,10 +322,15 @@ def _not_a_string(node: Node | None) -> bool:
 
 
 def _join_paths(outer: str | None, inner: str | None) -> str | None:
-    """Combine an input path with a further ``path`` (``$`` means the whole)."""
+    """Combine an input path with a further ``path`` (``$`` means the whole), as the dialects that
+    wrote them in two parts meant: nested fields. The result is in the `$.` form, which the engine
+    reads so however the flow is submitted (a bare `a.b` would be one field name to it)."""
     if outer in (None, "", "$"):
         return inner if inner not in (None, "") else outer
     if inner in (None, "", "$"):
         return outer
-    inner_text = inner[2:] if inner.startswith("$.") else inner.lstrip("$")
-    return f"{outer}.{inner_text}" if not inner_text.startswith("[") else f"{outer}{inner_text}"
+    return _dotted(outer) + _dotted(inner)[1:]
+
+
+def _dotted(path: str) -> str:
+    return path if path.startswith("$") else f"${path}" if path.startswith("[") else f"$.{path}"
