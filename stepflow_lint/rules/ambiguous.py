@@ -67,12 +67,11 @@ class AmbiguousPath(Rule):
                     one = f" or `{explicit_path(path)}` for the one field"
                 except PathError:
                     one = ""  # a name holding `]`: no `$` path selects it
+                tail = (f"`{path}` is one field named \"{path}\" to the engine reading this YAML, but nested "
+                        f"fields over the REST API; write `{explicit}` for the nested fields{one}")
                 for ref in refs:
                     what = "`$input` path" if ref.kind is RefKind.INPUT else f"`path` of `$step: {ref.target}`"
-                    yield self.diagnostic(ref.path_span, f"{what} `{path}` is one field named \"{path}\" to the "
-                                          f"engine reading this YAML, but nested fields over the REST API; write "
-                                          f"`{explicit}` for the nested fields{one}",
-                                          self._fix(ctx.source.text, ref, path, explicit))
+                    yield self.diagnostic(ref.path_span, f"{what} {tail}", self._fix(ctx.source.text, ref, path, explicit))
 
     def _fix(self, text: str, ref: Ref, path: str, explicit: str):
         node = ref.path_node

@@ -9,6 +9,7 @@ from ..fix.rewrite import replace_scalar
 from ..model import Literal, Obj
 from .base import LintContext, Rule, register
 
+_UNJUDGED = object()
 BUILTIN_NAMES = ("eval", "map", "iterate", "put_blob", "get_blob", "load_file", "create_messages", "openai",
                  "sleep", "noop")
 
@@ -55,13 +56,16 @@ class InvalidComponent(Rule):
     fix = Applicability.SAFE
 
     def check(self, ctx: LintContext):
+        judged: dict[str, tuple[str, str | None] | None | object] = {}
         for flow in ctx.flows:
             for step in flow.steps:
                 component = step.component
                 if component is None or step.component_node is None:
                     continue  # missing or not a string: SF002
                 if component.startswith("/") and component.strip() == component and component != "/":
-                    misspelt = _misspelt_builtin(component)
+                    misspelt = judged.get(component, _UNJUDGED)
+                    if misspelt is _UNJUDGED:  # a flow calls a few components many times
+                        misspelt = judged[component] = _misspelt_builtin(component)
                     if misspelt is not None:  # (rare: most components are not near-misses of a builtin)
                         message, meant = misspelt
                         fix = meant and self.make_fix(f"write `{meant}`", [replace_scalar(step.component_node, meant)],
