@@ -272,11 +272,12 @@ def _notes(flow: Flow, graph: FlowGraph) -> list[str]:
 def _what_if_config(config: Config) -> Config:
     """Only the fixes' rules (and SF001, which tells a broken fix); per-rule options kept."""
     return Config(select=["SF001", *sorted(WHAT_IF_CODES)], rules=config.rules,
-                  components=config.components, path=config.path)
+                  components=config.components, path=config.path, target_version=config.target_version)
 
 
-def _load_flow(source: Source) -> Flow:
-    result = lint_source(source, Config(select=["SF001"]))
+def _load_flow(source: Source, target_version: str) -> Flow:
+    """The flow as the target engine reads it (which keys make dependencies depends on its release)."""
+    result = lint_source(source, Config(select=["SF001"], target_version=target_version))
     for diag in result.diagnostics:
         if diag.code == "SF001":
             raise AnalysisError(f"{source.path}:{diag.span.line + 1}:{diag.span.column + 1}: "
@@ -311,7 +312,7 @@ def analyze_source(source: Source, config: Config | None = None, *, what_if: boo
     """
     config = config or Config()
     hints = latency_table(config, latency)
-    flow = _load_flow(source)
+    flow = _load_flow(source, config.target_version)
     figures = flow_figures(flow, hints)
     error = _cycle_error(source.path, figures)
     if error is not None:
@@ -330,7 +331,7 @@ def _what_if(source: Source, config: Config, catalog, latency: Latency) -> WhatI
     fixed = Source(source.path, outcome.text, source.had_bom)
     notes = [f"a {d.code} fix produced invalid YAML and was left out" for d in outcome.broken]
     try:
-        figures = flow_figures(_load_flow(fixed), latency)
+        figures = flow_figures(_load_flow(fixed, config.target_version), latency)
     except AnalysisError as exc:  # pragma: no cover - fix_source rolls back broken fixes
         figures, notes = Figures(), notes + [exc.message]
     return WhatIf(figures, fixes, outcome.text, notes)

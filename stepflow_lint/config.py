@@ -14,10 +14,11 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from .diagnostics import Severity
+from .target import CURRENT, KNOWN_VERSIONS, release
 
 CONFIG_NAMES = ("stepflow-lint.toml", ".stepflow-lint.toml", "pyproject.toml")
 _KNOWN_KEYS = {"select", "ignore", "extend-select", "extend-ignore", "per-file-ignores", "exclude",
-               "extend-exclude", "severity", "rules", "components", "fail-on"}
+               "extend-exclude", "severity", "rules", "components", "fail-on", "target-version"}
 
 
 class ConfigError(ValueError):
@@ -35,6 +36,7 @@ class Config:
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
     components: list[str] = field(default_factory=list)
     fail_on: Severity | None = None
+    target_version: str = CURRENT  # the engine release whose behaviour the rules describe (target.py)
     path: Path | None = None  # the file it came from
 
     @property
@@ -141,7 +143,17 @@ def _from_table(data: dict[str, Any], path: Path) -> Config:
     config.components = [str((path.parent / c).resolve()) for c in components]
     if "fail-on" in data:
         config.fail_on = Severity.parse(str(data["fail-on"]))
+    if "target-version" in data:
+        config.target_version = _target_version(data["target-version"], path)
     return config
+
+
+def _target_version(value: Any, path: Path) -> str:
+    found = release(value) if isinstance(value, str) else None
+    if found is None:
+        raise ConfigError(f"{path}: `target-version` must be a Stepflow release such as \"{CURRENT}\" "
+                          f"(known: {', '.join(KNOWN_VERSIONS)}), found {value!r}")
+    return found
 
 
 def _codes(value: Any, key: str, path: Path) -> list[str]:

@@ -15,6 +15,7 @@ from .yaml.parse import Document, ParseError, gc_paused, parse
 from .rules import LintContext, Rule, all_rules
 from .yaml.source import DecodeError, Source
 from .suppression import filter_suppressed
+from .target import engine_facts
 
 # The model reads nested values recursively; the parser already caps nesting,
 # so a higher limit here is bounded and never reached by honest input.
@@ -92,12 +93,13 @@ def lint_source(source: Source, config: Config | None = None, catalog=None) -> L
         timings["parse"] = time.perf_counter() - clock
         clock = time.perf_counter()
         root_problems: list[Problem] = []
-        flow = build_flow(document.root, root_problems) if document is not None else None
+        facts = engine_facts(config.target_version)
+        flow = build_flow(document.root, root_problems, None, facts) if document is not None else None
         if document is not None and document.root is None:
             root_problems.append(Problem("the file is empty: a flow needs `steps` and `output`",
                                          _point(0, 0, 0)))
         timings["model"] = time.perf_counter() - clock
-        ctx = LintContext(source, document, error, flow, root_problems, config.rules, catalog)
+        ctx = LintContext(source, document, error, flow, root_problems, config.rules, catalog, facts)
         result = _finish(ctx, config, timings)
     result.document, result.flow = document, flow
     return result
@@ -120,6 +122,8 @@ def _finish(ctx: LintContext, config: Config, timings: dict[str, float]) -> Lint
         per_rule[rule.code] += time.perf_counter() - start
     timings["rules"] = time.perf_counter() - clock
     timings.update({f"rule:{code}": t for code, t in per_rule.items()})
+    if ctx.document is not None and ctx.document.duplicate_keys:
+        _drop_fixes_in_duplicated_mappings(found, ctx.document)
     for diag in found:
         diag.path = ctx.source.path
         override = config.severity.get(diag.code)
@@ -128,6 +132,17 @@ def _finish(ctx: LintContext, config: Config, timings: dict[str, float]) -> Lint
     kept = filter_suppressed(ctx.source, _dedupe(found))
     kept.sort(key=Diagnostic.sort_key)
     return LintResult(ctx.source, kept, timings=timings)
+
+
+def _drop_fixes_in_duplicated_mappings(diagnostics: list[Diagnostic], document: Document) -> None:
+    """No fix edits a mapping that repeats a key: which of the two values the engine keeps is not
+    what the fix saw (SF301 once repointed references in one `steps` list to a step it inserted
+    into the other)."""
+    regions = [(d.mapping.start, d.mapping.end) for d in document.duplicate_keys if d.mapping is not None]
+    for diag in diagnostics:
+        if diag.fix is not None and any(start < edit.end and edit.start < end or start <= edit.start < end
+                                        for edit in diag.fix.edits for start, end in regions):
+            diag.fix = None
 
 
 def _dedupe(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

@@ -23,6 +23,7 @@ component catalog and the executor share it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -140,21 +141,10 @@ def _name(text: str, pos: int, segments: list[Segment]) -> int:
 
 
 def _bracket(text: str, pos: int, segments: list[Segment]) -> int:
-    close = pos + 1
-    quote = None
-    while close < len(text):
-        char = text[close]
-        if quote:
-            if char == "\\":
-                close += 1
-            elif char == quote:
-                quote = None
-        elif char in "'\"":
-            quote = char
-        elif char == "]":
-            break
-        close += 1
-    if close >= len(text):
+    # As the engine: the bracket ends at the first `]`, inside quotes or not, and a quoted name is
+    # taken as written (no escapes), so a name holding `]` cannot be written in brackets.
+    close = text.find("]", pos + 1)
+    if close < 0:
         raise PathError("`[` is never closed with `]`", pos)
     inner = text[pos + 1:close].strip()
     if inner.isdigit():
@@ -163,8 +153,10 @@ def _bracket(text: str, pos: int, segments: list[Segment]) -> int:
         raise PathError("`[*]`: Stepflow paths have no wildcard (the engine refuses the flow); select one "
                         "element (`[0]`), or use `/builtin/map` to process every element", pos + 1)
     elif len(inner) >= 2 and inner[0] in "'\"" and inner[-1] == inner[0]:
-        name = inner[1:-1].replace("\\" + inner[0], inner[0]).replace("\\\\", "\\")
-        segments.append(Segment(FIELD, name, pos, close + 1))
+        segments.append(Segment(FIELD, inner[1:-1], pos, close + 1))
+    elif inner[:1] in ("'", '"'):
+        raise PathError(f"`[{inner}]`: a quoted name ends at the first `]` (the engine reads no escapes), so "
+                        "it cannot contain `]`", pos + 1)
     elif inner.startswith("-") and inner[1:].isdigit():
         raise PathError(f"invalid index `{inner}`: indexes are non-negative integers", pos + 1)
     elif ":" in inner or inner.startswith("?"):
@@ -250,3 +242,36 @@ def _resolve(schema: Any, root: Any, depth: int = 0) -> Any:
             target = target[part]
         schema, depth = target, depth + 1
     return schema
+
+
+_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
+
+
+def explicit_path(text: str) -> str:
+    """``text`` in the `$` form, meaning what the engine reads in a YAML flow: a path without a
+    leading `$` is one field name there (`a.b` is the field named "a.b": ``$['a.b']``).
+
+    Raises :class:`PathError` for a name no `$` path can select (one holding `]` and both quotes).
+    """
+    if text in ("", "$") or text.startswith("$"):
+        return text or "$"
+    if _PLAIN_NAME.match(text):
+        return f"$.{text}"
+    if "]" in text or ("'" in text and '"' in text):
+        raise PathError(f"no `$` path selects the field named `{text}`", 0)
+    quote = "'" if "'" not in text else '"'
+    return f"$[{quote}{text}{quote}]"
+
+
+def join_paths(outer: str | None, inner: str | None) -> str | None:
+    """One path selecting ``inner`` inside what ``outer`` selects (``None``/``""``/``$``: the whole).
+
+    Joined paths are written in the `$` form: `field` then `id` gives `$.field.id`, never the bare
+    `field.id`, which the engine would read as one field name. Raises :class:`PathError` when a
+    part cannot be written in that form (see :func:`explicit_path`).
+    """
+    if outer in (None, "", "$"):
+        return None if inner in (None, "", "$") else inner
+    if inner in (None, "", "$"):
+        return outer
+    return explicit_path(outer) + explicit_path(inner)[1:]

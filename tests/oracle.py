@@ -61,7 +61,7 @@ KIND_TO_CODES: dict[str, tuple[str, ...]] = {
     "unreachableStep": ("SF105",),
     "missingFlowName": ("SF111",),
     "missingFlowDescription": ("SF111",),
-    "missingVariableSchema": ("SF109",),
+    "missingVariableSchema": ("SF118",),
     "unvalidatedFieldAccess": (),
     # Refusals (HTTP 400 "invalid flow definition: ...", no path), classified by message:
     "rejected.legacyFrom": ("SF005",),

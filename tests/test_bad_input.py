@@ -86,7 +86,7 @@ def test_tab_indentation(tmp_path):
     assert code == 1
     d = only(diags, "SF001")
     assert (d["line"], d["column"]) == (2, 1)
-    assert "token" in d["message"]
+    assert "tab" in d["message"] and "spaces" in d["message"]
 
 
 def test_deep_nesting(tmp_path):

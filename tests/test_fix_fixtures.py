@@ -10,7 +10,7 @@ from stepflow_lint.engine import lint_source
 from stepflow_lint.fix.apply import fix_source
 from stepflow_lint.yaml.source import Source
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, fixture_config
 
 FIX_DIR = FIXTURES / "fixes"
 CASES = [pytest.param(path, id=f"{path.parent.name}/{path.name}")
@@ -26,12 +26,13 @@ def test_fix(path):
     code = path.parent.name
     unsafe = ".unsafe" in path.name
     source = Source.from_bytes(path.read_bytes(), str(path))
-    outcome = fix_source(source, unsafe=unsafe, codes={code})
+    config = fixture_config(source.text)
+    outcome = fix_source(source, config, unsafe=unsafe, codes={code})
     assert any(d.code == code for d in outcome.applied), "the fixture must exercise the fix"
     expected = expected_path(path).read_bytes()
     assert source.to_bytes(outcome.text) == expected
     again = Source.from_bytes(expected, str(path))
-    assert not [d for d in lint_source(again).diagnostics if d.code == code and d.fix is not None
+    assert not [d for d in lint_source(again, config).diagnostics if d.code == code and d.fix is not None
                 and (unsafe or d.fix.applicability.value == "safe")]
-    second = fix_source(again, unsafe=unsafe, codes={code})
+    second = fix_source(again, config, unsafe=unsafe, codes={code})
     assert second.text == again.text, "fixing twice must change nothing"

@@ -18,7 +18,7 @@ How a ```yaml block becomes a flow (lines stay those of the guide):
 * Steps the snippets reference but do not define (``load_user``) stay undefined: SF102 is
   not checked here, and the data-flow rules judge the references they see.
 
-Checked codes: SF201, SF301–SF304 and SF401–SF404. For each, the lines it reports over the
+Checked codes: SF114, SF201, SF301–SF304 and SF401–SF404. For each, the lines it reports over the
 whole guide must equal the lines below; each entry carries text of that guide line, so an
 edit of the guide fails with a clear message rather than silently.
 """
@@ -38,7 +38,7 @@ from stepflow_lint.rules import REGISTRY
 from .conftest import ROOT
 
 GUIDE = ROOT.parent / "shared" / "GUIDE.md"
-CHECKED = ("SF201", "SF301", "SF302", "SF303", "SF304", "SF401", "SF402", "SF403", "SF404")
+CHECKED = ("SF114", "SF201", "SF301", "SF302", "SF303", "SF304", "SF401", "SF402", "SF403", "SF404")
 
 # (code, guide line, text on that line). Default configuration.
 EXPECTED = [
@@ -51,6 +51,10 @@ EXPECTED = [
     ("SF402", 175, "component: /builtin/openai"),
     # "AI Response Caching": generate_ai_response has no max_tokens.
     ("SF402", 301, "component: /builtin/openai"),
+    # "AI Response Caching": the engine ignores `skipIf` (removed in 0.9), so the AI is called
+    # and the cache written on every request.
+    ("SF114", 302, 'skipIf: { { $step: check_ai_cache }, path: "cache_hit" }'),
+    ("SF114", 309, 'skipIf: { { $step: check_ai_cache }, path: "cache_hit" }'),
     # "Fan-Out/Fan-In Pattern": flagged on purpose (info). Three hard-coded items of
     # `$input.items` drop a fourth item silently and fail on two; `/builtin/map` runs the
     # same per-item work in parallel for any count, so the guide's parallelism argument

@@ -117,3 +117,21 @@ def test_unknown_field(text, expected):
 
 def test_unresolvable_ref_is_not_reported():
     assert unknown_field({"$ref": "#/$defs/Missing"}, parse_path("x"), ROOT) is None
+
+
+def test_explicit_and_joined_paths_keep_the_engines_reading():
+    from stepflow_lint.paths import explicit_path, join_paths
+    assert explicit_path("field") == "$.field"
+    assert explicit_path("a.b") == "$['a.b']"          # one field name in a YAML flow
+    assert explicit_path("$.a.b") == "$.a.b"
+    assert join_paths("field1", "id") == "$.field1.id"  # never the bare `field1.id`
+    assert join_paths("$.a", "$[0]") == "$.a[0]"
+    assert join_paths(None, "x") == "x" and join_paths("x", "$") == "x"
+    with pytest.raises(PathError):
+        explicit_path("inner[0]")                     # `]` ends a bracket: no `$` path selects it
+
+
+def test_a_bracket_ends_at_the_first_closing_bracket():
+    with pytest.raises(PathError, match="cannot contain `]`"):
+        parse_path("$.field2['inner[0]']")
+    assert [s.value for s in parse_path("$['a[b']").segments] == ["a[b"]

@@ -8,7 +8,7 @@ import pytest
 from stepflow_lint.engine import lint_bytes
 from stepflow_lint.rules import all_rules
 
-from .conftest import FIXTURES, expectations
+from .conftest import FIXTURES, expectations, fixture_config
 
 RULE_DIRS = sorted(p for p in (FIXTURES / "rules").iterdir() if p.is_dir()) if (FIXTURES / "rules").is_dir() else []
 CASES = [pytest.param(path, id=f"{path.parent.name}/{path.name}")
@@ -16,7 +16,8 @@ CASES = [pytest.param(path, id=f"{path.parent.name}/{path.name}")
 
 
 def found(path, code):
-    result = lint_bytes(path.read_bytes(), str(path))
+    data = path.read_bytes()
+    result = lint_bytes(data, str(path), fixture_config(data.decode("utf-8", "replace")))
     return {(d.code, d.span.line + 1, d.span.column + 1) for d in result.diagnostics if d.code == code}
 
 

@@ -6,6 +6,7 @@ blank lines, line endings and the BOM elsewhere stay as they were.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -54,8 +55,47 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
     return "".join(parts)
 
 
-def _choose(diagnostics: list[Diagnostic], unsafe: bool) -> tuple[list[Diagnostic], list[Edit]]:
-    """Pick fixes whose edits do not overlap any fix picked before (first come first served)."""
+class Rewritten:
+    """Where earlier passes wrote text, in the current text's offsets.
+
+    A fix of a later pass is computed against text an earlier fix rewrote, not
+    against what the author wrote: SF303, run after SF301 repointed an
+    extraction step's `data` to a blob id, would "extract" `metadata.id` from
+    the blob id. A fix whose edits touch rewritten text is left for the next
+    run, where the author has seen the first rewrite.
+    """
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []   # sorted too: the ranges never overlap
+
+    def touches(self, start: int, end: int) -> bool:
+        i = bisect_right(self.ends, start)  # the first range ending after `start`
+        for j in (i - 1, i):
+            if 0 <= j < len(self.starts) and _overlaps((start, end), (self.starts[j], self.ends[j])):
+                return True
+        return False
+
+    def after(self, edits: list[Edit]) -> None:
+        """Move the ranges past ``edits`` (none of which touches them) and add what the edits wrote."""
+        ordered = sorted(edits, key=lambda e: (e.start, e.end))
+        edit_ends = [e.end for e in ordered]
+        shifts = [0]
+        for e in ordered:
+            shifts.append(shifts[-1] + len(e.content) - (e.end - e.start))
+        ranges = [(a + shifts[bisect_right(edit_ends, a)], b + shifts[bisect_right(edit_ends, a)])
+                  for a, b in zip(self.starts, self.ends)]
+        ranges += [(e.start + shifts[i], e.start + shifts[i] + len(e.content))
+                   for i, e in enumerate(ordered) if e.content]
+        ranges.sort()
+        self.starts = [a for a, _ in ranges]
+        self.ends = [b for _, b in ranges]
+
+
+def _choose(diagnostics: list[Diagnostic], unsafe: bool,
+            rewritten: Rewritten | None = None) -> tuple[list[Diagnostic], list[Edit]]:
+    """Pick fixes whose edits do not overlap any fix picked before (first come first served),
+    nor text that an earlier pass wrote."""
     chosen: list[Diagnostic] = []
     taken: list[tuple[int, int]] = []
     edits: list[Edit] = []
@@ -63,6 +103,8 @@ def _choose(diagnostics: list[Diagnostic], unsafe: bool) -> tuple[list[Diagnosti
         if not applicable(diag, unsafe):
             continue
         ranges = [(e.start, e.end) for e in diag.fix.edits]
+        if rewritten is not None and any(rewritten.touches(*r) for r in ranges):
+            continue  # computed against another fix's rewrite: left for the next run
         if any(_overlaps(r, t) for r in ranges for t in taken):
             continue  # the next pass picks it up against the new text
         chosen.append(diag)
@@ -95,6 +137,7 @@ def fix_source(source: Source, config: Config | None = None, *, unsafe: bool = F
     current, last_chosen = source, []
     result = linted if linted is not None else lint_source(source, config, catalog)
     previous_result = result
+    rewritten = Rewritten()
     for _ in range(MAX_PASSES):
         if any(d.code == "SF001" for d in result.diagnostics):
             if current is source:
@@ -108,7 +151,7 @@ def fix_source(source: Source, config: Config | None = None, *, unsafe: bool = F
             outcome.remaining = previous_result.diagnostics
             return outcome
         candidates = [d for d in result.diagnostics if codes is None or d.code in codes]
-        chosen, edits = _choose(candidates, unsafe)
+        chosen, edits = _choose(candidates, unsafe, rewritten)
         new_text = apply_edits(current.text, edits) if edits else current.text
         if new_text == current.text:
             outcome.remaining = result.diagnostics
@@ -121,6 +164,7 @@ def fix_source(source: Source, config: Config | None = None, *, unsafe: bool = F
             chosen = chosen[:1]
             new_source = Source(source.path, apply_edits(current.text, list(chosen[0].fix.edits)), source.had_bom)
             new_result = lint_source(new_source, config, catalog)
+        rewritten.after([edit for diag in chosen for edit in diag.fix.edits])
         outcome.passes += 1
         outcome.applied.extend(chosen)
         previous_result, last_chosen = result, chosen

@@ -14,20 +14,25 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ..diagnostics import Span
 from ..yaml.parse import scalar_value
 from .expressions import Coalesce, Conditional, Field, Literal, Ref, Value
-from .flow import (LEGACY_ON_ERROR_KEYS, LEGACY_ROOT_KEYS, LEGACY_STEP_KEYS, ON_ERROR_KEYS, ROOT_KEYS,
-                   STEP_KEYS, TEST_KEYS, Flow, OnError, Problem, Step, TestCase)
+from ..target import CURRENT_FACTS, EngineFacts
+from .flow import (LEGACY_ON_ERROR_KEYS, LEGACY_ROOT_KEYS, LEGACY_STEP_KEYS, ON_ERROR_KEYS, ROOT_KEYS, SKIP_KEYS,
+                   STEP_KEYS, TEST_KEYS, Flow, IgnoredKey, OnError, Problem, Step, TestCase)
 from .read import ValueReader, read_value
 
-_TYPE_NAMES = {MappingNode: "a mapping", SequenceNode: "a list", ScalarNode: "a scalar"}
 _WRAPPED_SCHEMAS = ("input", "output", "variables")  # belong under `schemas.properties`
-_IGNORED_KEYS = {
-    "depends_on": "the engine ignores `depends_on`, so it does not order anything: "
-                  "a step waits only for the steps its `input` references",
+# What is lost by keys that authors write and the engine drops (any other unknown key: "nothing happens").
+_CONSEQUENCES = {
+    ("step", "depends_on"): "it orders nothing: a step waits only for the steps its `input` references",
+    ("step", "description"): "steps have no description (write a YAML comment, or put it under `metadata`)",
+    ("step", "output"): "a step's output is whatever its component returns; this value is never used",
+    ("flow", "input"): "a flow's input comes with each run; describe it with `schemas.properties.input`",
+    ("flow", "variables_schema"): "declare variables under `schemas.properties.variables`",
 }
 
 
-def build_flow(root: Node | None, problems: list[Problem], parent: Step | None = None) -> Flow | None:
-    """The flow in ``root``; structural problems of the root go to ``problems``."""
+def build_flow(root: Node | None, problems: list[Problem], parent: Step | None = None,
+               facts: EngineFacts = CURRENT_FACTS) -> Flow | None:
+    """The flow in ``root`` as the ``facts``' engine reads it; structural problems of the root go to ``problems``."""
     if root is None:
         return None
     if not isinstance(root, MappingNode):
@@ -36,7 +41,7 @@ def build_flow(root: Node | None, problems: list[Problem], parent: Step | None =
         return None
     flow = Flow(root, Span.of(root), parent=parent)
     flow.fields = _fields(root)
-    expressions = _Expressions()
+    expressions = _Expressions(facts)
     for entry in flow.fields:
         _read_root_field(flow, entry, expressions)
     expressions.note_on(flow)
@@ -56,11 +61,12 @@ class _Expressions:
     keyed by its value, and joined in that order at the end; most flows have none.
     """
 
-    __slots__ = ("reader", "notes")
+    __slots__ = ("reader", "notes", "facts")
 
-    def __init__(self) -> None:
-        self.reader = ValueReader()
-        self.notes: dict[Value, tuple[list[Literal], list[Field], list[Conditional | Coalesce]]] = {}
+    def __init__(self, facts: EngineFacts) -> None:
+        self.facts = facts
+        self.reader = ValueReader(facts.honours_skip)
+        self.notes: dict[Value, tuple[list[Literal], list[Field], list[Conditional | Coalesce], list[Value]]] = {}
 
     def read(self, node: Node) -> Value:
         return self.read_with_refs(node)[0]
@@ -70,13 +76,15 @@ class _Expressions:
         reader = self.reader
         value = reader.read(node)
         # The reader's lists hold only this expression's notes: they are taken and emptied after each.
-        literals, keys, operators, refs = (reader.literals, reader.complex_key_fields, reader.operator_problems,
-                                           reader.refs)
-        if literals or keys or operators:
-            self.notes[value] = (literals[:], keys[:], operators[:])
+        literals, keys, operators, lookalikes = (reader.literals, reader.complex_key_fields,
+                                                 reader.operator_problems, reader.lookalikes)
+        if literals or keys or operators or lookalikes:
+            self.notes[value] = (literals[:], keys[:], operators[:], lookalikes[:])
             literals.clear()
             keys.clear()
             operators.clear()
+            lookalikes.clear()
+        refs = reader.refs
         found = tuple(refs)
         refs.clear()
         return value, found
@@ -87,7 +95,7 @@ class _Expressions:
         return notes[0] if notes else []
 
     def note_on(self, flow: Flow) -> None:
-        """Give ``flow`` the fields with complex keys and the refused operators of its expressions."""
+        """Give ``flow`` the fields with complex keys, the refused operators and the look-alikes of its expressions."""
         if not self.notes:
             return
         for value in flow.expressions():
@@ -95,6 +103,7 @@ class _Expressions:
             if notes:
                 flow.complex_key_fields.extend(notes[1])
                 flow.operator_problems.extend(notes[2])
+                flow.lookalikes.extend(notes[3])
 
 
 def _fields(node: MappingNode) -> list[Field]:
@@ -137,7 +146,7 @@ def _read_root_field(flow: Flow, entry: Field, expressions: _Expressions) -> Non
     elif name in ("metadata", "examples") or name in LEGACY_ROOT_KEYS:
         pass
     else:
-        flow.problems.append(_unknown_key("flow", entry, ROOT_KEYS))
+        flow.ignored_keys.append(_ignored("flow", entry, ROOT_KEYS, flow.node))
 
 
 def _read_schemas(flow: Flow) -> None:
@@ -165,6 +174,8 @@ def _read_schemas(flow: Flow) -> None:
 
 
 def _read_steps(flow: Flow, node: Node, expressions: _Expressions) -> None:
+    if isinstance(node, ScalarNode) and scalar_value(node) is None:
+        return  # `steps: null` is no steps to the engine (serde `DefaultOnNull`)
     if not isinstance(node, SequenceNode):
         flow.problems.append(Problem(f"`steps` must be a list of steps, found {_describe(node)}", Span.of(node)))
         return
@@ -204,8 +215,12 @@ def _read_step(flow: Flow, index: int, node: MappingNode, expressions: _Expressi
             # The references were noted while reading: Step.input_refs() needs no walk of the input.
             entry.value, step._input_refs = expressions.read_with_refs(value)
             step.input = entry.value
-        elif name in ("skipIf", "skip", "skip_if"):
-            entry.value = step.skip_if = expressions.read(value)
+        elif name in SKIP_KEYS:
+            if expressions.facts.honours_skip:
+                entry.value = step.skip_if = expressions.read(value)
+            else:
+                flow.ignored_keys.append(IgnoredKey(entry, "step", "the step is never skipped", step=step,
+                                                    skip_condition=True))
         elif name in ("onError", "on_error"):
             if not (isinstance(value, ScalarNode) and scalar_value(value) is None):  # null: the default
                 step.on_error = _read_on_error(flow, name, entry.key_span, value, expressions)
@@ -218,17 +233,17 @@ def _read_step(flow: Flow, index: int, node: MappingNode, expressions: _Expressi
                                              Span.of(value)))
         elif name == "metadata" or name in LEGACY_STEP_KEYS:
             pass
-        elif name in _IGNORED_KEYS:
-            flow.problems.append(Problem(f"unknown step key `{name}`: {_IGNORED_KEYS[name]}", entry.key_span))
         else:
-            flow.problems.append(_unknown_key("step", entry, STEP_KEYS))
+            found = _ignored("step", entry, STEP_KEYS, node)
+            found.step = step
+            flow.ignored_keys.append(found)
     if step.id_node is None:
         flow.problems.append(Problem("step has no `id`", _key_span_or_node(node)))
     if step.component_node is None:
         flow.problems.append(Problem(f"step {_label(step)} has no `component`", _key_span_or_node(node)))
     for value in expressions.literals(step.input):
         if _looks_like_flow(value.inner):
-            sub = build_flow(value.inner, flow.problems, parent=step)
+            sub = build_flow(value.inner, flow.problems, step, expressions.facts)
             if sub is not None:
                 step.subflow = step.subflow or sub
                 flow.subflows.append(sub)
@@ -238,8 +253,9 @@ def _read_step(flow: Flow, index: int, node: MappingNode, expressions: _Expressi
 def _read_on_error(flow: Flow, key: str, key_span: Span, node: Node, expressions: _Expressions) -> OnError:
     on_error = OnError(node, Span.of(node), key, key_span)
     if not isinstance(node, MappingNode):
-        flow.problems.append(Problem(f"`{key}` must be a mapping such as `{{action: fail}}`, found {_describe(node)}",
-                                     Span.of(node)))
+        if key == "onError":  # a legacy `on_error` is ignored by the engine whatever it holds (SF005)
+            flow.problems.append(Problem(f"`{key}` must be a mapping such as `{{action: fail}}`, "
+                                         f"found {_describe(node)}", Span.of(node)))
         return on_error
     on_error.fields = _fields(node)
     for entry, (_, value) in zip(on_error.fields, node.value):
@@ -252,7 +268,7 @@ def _read_on_error(flow: Flow, key: str, key_span: Span, node: Node, expressions
         elif entry.name in ("maxRetries", "max_retries"):
             entry.value = on_error.max_retries = read_value(value)  # not an expression: nothing noted
         elif entry.name not in LEGACY_ON_ERROR_KEYS:
-            flow.problems.append(_unknown_key("`onError`", entry, ON_ERROR_KEYS))
+            flow.ignored_keys.append(_ignored(f"`{key}`", entry, ON_ERROR_KEYS, node))
     return on_error
 
 
@@ -265,7 +281,7 @@ def _read_test(flow: Flow, node: Node, key: str) -> None:
             return
         for entry in _fields(node):
             if entry.name not in TEST_KEYS:
-                flow.problems.append(_unknown_key("`test`", entry, TEST_KEYS))
+                flow.ignored_keys.append(_ignored("`test`", entry, TEST_KEYS, node))
         cases = _value_nodes(node).get("cases")
         if cases is None:
             return
@@ -290,11 +306,14 @@ def _looks_like_flow(node: Node | None) -> bool:
     return isinstance(steps, SequenceNode)
 
 
-def _unknown_key(where: str, entry: Field, known: tuple[str, ...]) -> Problem:
+def _ignored(where: str, entry: Field, known: tuple[str, ...], mapping: MappingNode) -> IgnoredKey:
+    """An unknown key: the engine accepts it and does nothing with it."""
+    consequence = _CONSEQUENCES.get((where, entry.name))
     close = difflib.get_close_matches(entry.name, known, n=1, cutoff=0.6)
-    suggestion = close[0] if close else None
-    hint = f"; did you mean `{suggestion}`?" if suggestion else f" (known keys: {', '.join(known)})"
-    return Problem(f"unknown {where} key `{entry.name}`{hint}", entry.key_span, suggestion)
+    suggestion = close[0] if close and consequence is None else None
+    if consequence is None:
+        consequence = "it has no effect" + ("" if suggestion else f" (the engine reads {', '.join(known)})")
+    return IgnoredKey(entry, where, consequence, suggestion, mapping=mapping)
 
 
 def _describe(node: Node) -> str:
@@ -304,7 +323,7 @@ def _describe(node: Node) -> str:
             return "null"
         kind = {bool: "a boolean", int: "a number", float: "a number", str: "a string"}[type(value)]
         return f"{kind} `{node.value}`" if node.value else kind
-    return _TYPE_NAMES[type(node)] if type(node) in _TYPE_NAMES else "a node"
+    return "a list" if isinstance(node, SequenceNode) else "a mapping"
 
 
 def _label(step: Step) -> str:

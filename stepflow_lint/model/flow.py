@@ -12,7 +12,8 @@ from .walk import iter_refs
 
 ROOT_KEYS = ("schema", "name", "description", "version", "schemas", "steps", "output", "test",
              "examples", "metadata", "variables")
-STEP_KEYS = ("id", "component", "input", "onError", "mustExecute", "metadata", "skipIf", "skip")
+STEP_KEYS = ("id", "component", "input", "onError", "mustExecute", "metadata")
+SKIP_KEYS = ("skipIf", "skip", "skip_if")  # step conditions of engines before 0.9 (target.py)
 ON_ERROR_KEYS = ("action", "defaultValue", "maxRetries")
 TEST_KEYS = ("cases", "config", "configFile", "stepflow_config")
 
@@ -35,6 +36,19 @@ class Problem:
     message: str
     span: Span
     suggestion: str | None = None
+
+
+@dataclass(slots=True, eq=False)
+class IgnoredKey:
+    """A key the engine accepts and drops without a word: the flow runs as if it were not written."""
+
+    field: Field
+    where: str                      # "flow", "step", "`onError`", "`test`", "test case"
+    consequence: str                # what the author loses, in words
+    suggestion: str | None = None   # the key probably meant
+    step: "Step | None" = None
+    skip_condition: bool = False    # `skipIf` / `skip` (SF114) rather than any other key (SF115)
+    mapping: Node | None = None     # the mapping that holds the key
 
 
 @dataclass(slots=True, eq=False)
@@ -137,6 +151,7 @@ class Flow:
     test: Node | None = None
     test_cases: list[TestCase] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    ignored_keys: list[IgnoredKey] = field(default_factory=list)
     legacy_step_keys: set[str] = field(default_factory=set)  # older-dialect step keys seen (SF005, SF108)
     parent: Step | None = None           # the step whose `$literal` holds this subflow
     subflows: list["Flow"] = field(default_factory=list)
@@ -145,6 +160,7 @@ class Flow:
     # `$coalesce` expressions the engine refuses (SF002).
     complex_key_fields: list[Field] = field(default_factory=list)
     operator_problems: list[Conditional | Coalesce] = field(default_factory=list)
+    lookalikes: list[Value] = field(default_factory=list)  # data that may be a mistyped expression (SF116)
 
     def field(self, name: str) -> Field | None:
         for entry in self.fields:

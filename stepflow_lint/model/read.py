@@ -29,13 +29,18 @@ class ValueReader:
     ask for them).
     """
 
-    __slots__ = ("refs", "literals", "complex_key_fields", "operator_problems")
+    __slots__ = ("refs", "literals", "complex_key_fields", "operator_problems", "lookalikes", "honours_skip")
 
-    def __init__(self) -> None:
+    def __init__(self, honours_skip: bool = False) -> None:
+        # Whether `onSkip` is read (engines before 0.9); otherwise it is an extra key the engine ignores.
+        self.honours_skip = honours_skip
         self.refs: list[Ref] = []
         self.literals: list[Literal] = []
         self.complex_key_fields: list[Field] = []      # object fields whose key is a mapping or a list
         self.operator_problems: list[Conditional | Coalesce] = []  # `$if` / `$coalesce` with a problem
+        # Plain data that may have been meant as an expression: an object with a `$` key the engine does
+        # not read, one keyed `step` / `input` (the `$` forgotten), a `$if` whose condition is data.
+        self.lookalikes: list[Obj | Conditional] = []
 
     def read(self, node: Node) -> Value:
         """Read a YAML node as a Stepflow value expression."""
@@ -75,7 +80,13 @@ class ValueReader:
                 return self._coalesce(node, _values(pairs))
             if None in marks:
                 return self._complex_object(node)
-        return Obj(node, [Field(k.value, k, self.read(v)) for k, v in pairs])
+            obj = Obj(node, [Field(k.value, k, self.read(v)) for k, v in pairs])
+            self.lookalikes.append(obj)
+            return obj
+        obj = Obj(node, [Field(k.value, k, self.read(v)) for k, v in pairs])
+        if len(pairs) <= 3 and any(k.value in _BARE_OPERATORS for k, _ in pairs):
+            self.lookalikes.append(obj)
+        return obj
 
     def _ref(self, node: MappingNode, pairs: list[tuple[Node, Node]], marks: set[str | None]) -> Ref | None:
         """The reference a mapping with `$` keys is, if it is one."""
@@ -108,8 +119,8 @@ class ValueReader:
     def _step_ref(self, node: MappingNode, values: dict[str, Node]) -> Ref:
         target_node = values.get("$step")
         path, path_at = _path_text(values.get("path"))
-        on_skip = self._optional(values, "onSkip")
-        extra = _extras(node, values, _STEP_KEYS)
+        on_skip = self._optional(values, "onSkip") if self.honours_skip else None
+        extra = _extras(node, values, _STEP_KEYS if self.honours_skip else _STEP_KEYS_NOW)
         if isinstance(target_node, MappingNode):
             inner = _values(target_node.value)
             inner_input = inner.get("$input")
@@ -139,8 +150,11 @@ class ValueReader:
             path, path_at = _join_paths(path, sibling), sibling_at or path_at
         elif sibling_at is not None:  # `path: 5`: SF107 says it must be a string
             path, path_at = None, sibling_at
-        return Ref(node, _INPUT, None, None, path, path_at, _CURRENT,
-                   self._optional(values, "onSkip"), None, _extras(node, values, _INPUT_KEYS), problem)
+        if self.honours_skip:
+            on_skip, extra = self._optional(values, "onSkip"), _extras(node, values, _INPUT_KEYS)
+        else:
+            on_skip, extra = None, _extras(node, values, _INPUT_KEYS_NOW)
+        return Ref(node, _INPUT, None, None, path, path_at, _CURRENT, on_skip, None, extra, problem)
 
     def _variable_ref(self, node: MappingNode, values: dict[str, Node]) -> Ref:
         name_node = values.get("$variable")
@@ -155,8 +169,11 @@ class ValueReader:
         form = RefForm.LEGACY_FROM if key == "$from" else RefForm.LEGACY_REF
         source = values.get(key)
         path, path_at = _scalar_text(values.get("path"))
-        extra = _extras(node, values, frozenset((key, "path", "onSkip", "on_skip")))
-        on_skip = self._optional(values, "onSkip") or self._optional(values, "on_skip")
+        if self.honours_skip:
+            extra = _extras(node, values, frozenset((key, "path", "onSkip", "on_skip")))
+            on_skip = self._optional(values, "onSkip") or self._optional(values, "on_skip")
+        else:
+            extra, on_skip = _extras(node, values, frozenset((key, "path"))), None
         if isinstance(source, MappingNode):
             step_node = _field_value(source, "step")
             if step_node is not None:
@@ -199,6 +216,8 @@ class ValueReader:
             result.problem_span = _key_span(node, "$if")
             self.operator_problems.append(result)  # before anything inside it, as a walk meets them
         result.condition = self._optional(values, "$if")
+        if type(result.condition) is Obj or type(result.condition) is Arr:
+            self.lookalikes.append(result)
         result.then = self._optional(values, "then")
         result.otherwise = self._optional(values, "else")
         return result
@@ -270,8 +289,10 @@ def _extras(node: MappingNode, values: dict[str, Node], allowed: frozenset[str])
     return _unwalked_fields([(k, v) for k, v in node.value if _key_name(k) not in allowed])
 
 
+_BARE_OPERATORS = frozenset(("step", "input"))
 _STEP_KEYS = frozenset(("$step", "path", "onSkip"))
 _INPUT_KEYS = frozenset(("$input", "path", "onSkip"))
+_STEP_KEYS_NOW, _INPUT_KEYS_NOW = _STEP_KEYS - {"onSkip"}, _INPUT_KEYS - {"onSkip"}  # since 0.9
 _VARIABLE_KEYS = frozenset(("$variable", "default"))
 
 
@@ -301,10 +322,15 @@ def _not_a_string(node: Node | None) -> bool:
 
 
 def _join_paths(outer: str | None, inner: str | None) -> str | None:
-    """Combine an input path with a further ``path`` (``$`` means the whole)."""
+    """Combine an input path with a further ``path`` (``$`` means the whole), as the dialects that
+    wrote them in two parts meant: nested fields. The result is in the `$.` form, which the engine
+    reads so however the flow is submitted (a bare `a.b` would be one field name to it)."""
     if outer in (None, "", "$"):
         return inner if inner not in (None, "") else outer
     if inner in (None, "", "$"):
         return outer
-    inner_text = inner[2:] if inner.startswith("$.") else inner.lstrip("$")
-    return f"{outer}.{inner_text}" if not inner_text.startswith("[") else f"{outer}{inner_text}"
+    return _dotted(outer) + _dotted(inner)[1:]
+
+
+def _dotted(path: str) -> str:
+    return path if path.startswith("$") else f"${path}" if path.startswith("[") else f"$.{path}"

@@ -1,8 +1,8 @@
 """Every rule, one module per family; importing this package registers them all."""
 
 # Imported for their side effect: each rule class registers itself.
-from . import (ai, dataflow, dependencies, legacy, references, structure, syntax,  # noqa: F401
-               testcases, validation, variables)
+from . import (ai, ambiguous, components, dataflow, dependencies, execution, extraction, ignored,  # noqa: F401
+               legacy, references, structure, syntax, testcases, validation, variables)
 from .base import REGISTRY, LintContext, Rule, register
 
 __all__ = ["REGISTRY", "LintContext", "Rule", "register", "all_rules"]

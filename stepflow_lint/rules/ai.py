@@ -12,6 +12,7 @@ from ..model import RefKind
 from ..model.expressions import Arr, Coalesce, Conditional, Literal, Obj, Ref, Scalar
 from ..model.walk import walk_values
 from ..yaml.parse import scalar_value
+from ..paths import PathError, explicit_path
 from ..patterns import glob_match
 from .base import LintContext, Rule, register
 
@@ -36,9 +37,10 @@ class DuplicateStep(Rule):
     """
     ## What it does
     Reports a step that calls the same component as an earlier step with the
-    same input, once `skipIf` and `onError` agree too. Inputs are compared as
-    values (key order, quoting, flow or block style and `$.a` vs `a` paths do
-    not matter), not as text. Steps with `mustExecute: true`, and components
+    same input, once `onError` (and, for engines before 0.9, `skipIf`) agree
+    too. Inputs are compared as values (key order, quoting, flow or block
+    style and `$.a` vs `a` paths do not matter; a bare `a.b`, one field name
+    to the engine, differs from `$.a.b`), not as text. Steps with `mustExecute: true`, and components
     whose name says they act on the world (`side-effect-components`: store,
     write, send, put, delete, …), are left alone: repeating a side effect may
     be the point (e.g. a test that runs three writes in parallel).
@@ -92,6 +94,7 @@ class DuplicateStep(Rule):
             shapes = [(step.component, frozenset([ref.target for ref in step.refs()])) for step in candidates]
             counts = Counter(shapes)
             seen: dict[tuple, object] = {}
+            places = _Places(flow)  # shared by every fix of this flow: a flow may repeat a step thousands of times
             for step, shape in zip(candidates, shapes):
                 if counts[shape] < 2:
                     continue
@@ -101,22 +104,18 @@ class DuplicateStep(Rule):
                     continue
                 message = (f"`{step.id}` calls `{step.component}` with the same input as `{first.id}` "
                            f"(line {first.id_span.line + 1}): the call runs twice for one result; reuse `{first.id}`")
-                yield self.diagnostic(step.id_span, message, fix=self._fix(ctx, flow, graph, step, first))
+                yield self.diagnostic(step.id_span, message, fix=self._fix(ctx, graph, places, step, first))
 
-    def _fix(self, ctx, flow, graph, dup, first):
-        if not graph.is_acyclic or flow.steps_span is None:
+    def _fix(self, ctx, graph, places: "_Places", dup, first):
+        if not graph.is_acyclic or places.flow.steps_span is None:
             return None
-        steps_node = _steps_node(flow)
-        if steps_node is None:
-            return None
-        position = next((i for i, node in enumerate(steps_node.value) if node is dup.node), None)
-        if position is None:
+        steps_node = places.steps_node
+        position = places.position.get(id(dup.node))
+        if steps_node is None or position is None:
             return None
         edits = delete_sequence_item(ctx.source, steps_node, position)
         removed = edits[0]
-        refs = [ref for other in flow.steps if other is not dup for ref in other.refs()]
-        refs += flow.output_refs()
-        for ref in refs:
+        for ref in places.refs_to(graph, dup):
             if ref.kind is RefKind.STEP and ref.target == dup.id:
                 span = ref.target_span
                 if span is None or span.start == span.end:
@@ -127,6 +126,26 @@ class DuplicateStep(Rule):
                 quote = text[0] if text[:1] in "'\"" else ""
                 edits.append(Edit(span.start, span.end, f"{quote}{first.id}{quote}"))
         return self.make_fix(f"Delete `{dup.id}` and use `{first.id}`", edits)
+
+
+class _Places:
+    """Where a flow's steps sit in its `steps` list, and its output's references by target."""
+
+    def __init__(self, flow):
+        self.flow = flow
+        self.steps_node = _steps_node(flow)
+        self.position = {id(node): i for i, node in enumerate(self.steps_node.value)} if self.steps_node else {}
+        self._output: dict[str, list] | None = None
+
+    def refs_to(self, graph, step) -> list:
+        """Every reference to ``step`` made by another step or by the output, in step order."""
+        if self._output is None:
+            self._output = {}
+            for ref in self.flow.output_refs():
+                self._output.setdefault(ref.target, []).append(ref)
+        users = sorted((u for u in graph.dag.successors(step.id) if u != step.id), key=lambda u: graph.steps[u].index)
+        found = [ref for user in users for ref in graph.dag[step.id][user]["refs"]]
+        return found + self._output.get(step.id, [])
 
 
 def _steps_node(flow):
@@ -234,9 +253,13 @@ def _node_has_key(node, names) -> bool:
 # -- comparing inputs as values -------------------------------------------------
 
 def _path(path: str | None) -> str | None:
+    """The path as the engine reads it from YAML: `a` is `$.a`, but a bare `a.b` is one field name."""
     if path in (None, "", "$"):
         return None
-    return path[2:] if path.startswith("$.") else path
+    try:
+        return explicit_path(path)
+    except PathError:
+        return "bare:" + path
 
 
 def _canonical_node(node):

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from ..diagnostics import Applicability, Diagnostic, Fix, Severity, Span
 from ..graph import FlowGraph
 from ..model import Flow, Problem
+from ..target import CURRENT_FACTS, EngineFacts
 from .index import FlowIndex
 
 if TYPE_CHECKING:
@@ -29,6 +30,7 @@ class LintContext:
     root_problems: list[Problem] = field(default_factory=list)
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     catalog: Any = None
+    engine: EngineFacts = CURRENT_FACTS   # what the target engine release does (config `target-version`)
     _graphs: dict[int, FlowGraph] = field(default_factory=dict)
     _indexes: dict[int, FlowIndex] = field(default_factory=dict)
     _inputs: dict[str | None, tuple[frozenset[str] | None, frozenset[str]]] = field(default_factory=dict)

@@ -1,17 +1,19 @@
-"""Data-flow rules (SF3xx): how much data moves between steps, and through how many steps."""
+"""Data-flow rules (SF301, SF302, SF304): how much data moves between steps, and through how many steps
+(extraction steps, SF303: extraction.py)."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 
 from ..diagnostics import Edit, Severity
 from ..diagnostics import Applicability as A
-from ..fix.edits import delete_sequence_item, insert_after_sequence_item, sequence_value, yaml_str
-from ..model import Flow, Obj, Ref, RefForm, RefKind, Scalar, Step, content_end
+from ..fix.edits import insert_after_sequence_item, sequence_value, yaml_str
+from ..model import Flow, Ref, RefForm, RefKind, Step, content_end
+from ..paths import join_paths
 from ..patterns import glob_match
-from .base import LintContext, Rule, register
+from .base import REGISTRY, LintContext, Rule, register
+from .extraction import extraction
 
 _REPOINTABLE = (RefForm.CURRENT, RefForm.NESTED_BRACE, RefForm.LEGACY_FROM, RefForm.LEGACY_REF, RefForm.HALF_STEP)
 
@@ -20,14 +22,7 @@ def _matches(text: str | None, patterns) -> bool:
     return glob_match(text, patterns, fold=True)
 
 
-def _join(outer: str | None, inner: str | None) -> str | None:
-    """`outer` then `inner`, as one reference path (``None``/``$`` mean the whole value)."""
-    if outer in (None, "", "$"):
-        return None if inner in (None, "", "$") else inner
-    if inner in (None, "", "$"):
-        return outer
-    inner = inner[2:] if inner.startswith("$.") else inner.lstrip("$")
-    return f"{outer}{inner}" if inner.startswith("[") else f"{outer}.{inner}"
+_join = join_paths
 
 
 def _names(steps) -> str:
@@ -43,8 +38,9 @@ class RepeatedLargeCopy(Rule):
     id matches `large-steps` (glob patterns, case-insensitive; by default
     `*large*`, `*massive*`, `*huge*`, `*dataset*`, after the guide's
     `load_large_data` and `load_massive_dataset`). Consumers that take a `path`
-    into the output, or a blob id, do not count; neither does a
-    `/builtin/put_blob` step storing it (`blob-components`).
+    into the output, or a blob id, do not count; neither do extraction steps
+    (SF303's `extractors`, which take one field) nor a `/builtin/put_blob`
+    step storing it (`blob-components`).
 
     ## Why is this bad?
     Each consumer receives its own copy of the data: memory and transfer grow
@@ -88,9 +84,12 @@ class RepeatedLargeCopy(Rule):
             by_id = ctx.graph(flow).steps
             copies: dict[str, list[tuple[Step, Ref]]] = defaultdict(list)
             stores: dict[str, Step] = {}
+            extractors = ctx.options(REGISTRY["SF303"])["extractors"]
             for step, ref in index.whole_copies:
                 if _matches(step.component, opts["blob-components"]):
                     stores.setdefault(ref.target, step)
+                elif extraction(step, extractors) is not None:
+                    continue  # takes one field, as a `path` does (SF303); a blob id would break it
                 else:
                     copies[ref.target].append((step, ref))
             for target, uses in copies.items():
@@ -125,7 +124,7 @@ class RepeatedLargeCopy(Rule):
                               _matches(s.component, ctx.options(self)["blob-components"])), "/builtin/put_blob")
             insert = insert_after_sequence_item(text, steps, source.index, [
                 f"id: {yaml_str(store_id)}", f"component: {component}", "input:",
-                f"  data: {{ $step: {yaml_str(source.id)} }}"])
+                f"  data: {{ $step: {yaml_str(source.id)} }}", "  blob_type: data"])  # put_blob requires both
             if insert is None:
                 return None
             edits.append(insert)
@@ -229,111 +228,6 @@ class WholeObjectReference(Rule):
                     yield self.diagnostic(ref.span, (
                         f"`{step.id}` takes the whole output of `{ref.target}`, while `{others[0][0].id}` calls the "
                         f"same component `{step.component}` with only {fields} of it; pass the fields it needs"))
-
-
-@register
-class OverGranularSteps(Rule):
-    """
-    ## What it does
-    Finds several extraction-only steps (component in `extractors`, by default
-    the guide's `/extract` and `/builtin/extract`; input exactly `data` and a
-    literal `path`) that read fields of one source (`min-steps`, default 2).
-
-    ## Why is this bad?
-    Each step is scheduled, run and its result stored, only to do what a
-    reference's `path` does while it is resolved.
-
-    ## Example
-    ```yaml
-    steps:
-      - id: get_field_1
-        component: /extract
-        input:
-          data: { $step: load_data }
-          path: "field1"
-      - id: get_field_2
-        component: /extract
-        input:
-          data: { $step: load_data }
-          path: "field2"
-    ```
-
-    ## Fix
-    Every reference to an extraction step becomes a reference to its source
-    with the path (`{ $step: get_field_1 }` → `{ $step: load_data, path: "field1" }`,
-    a further `path` appended), and the step is deleted. Safe: `/extract`
-    resolves its `path` as a reference does (a missing field fails in both).
-    Not offered for a step with `onError`, `skipIf`, `mustExecute` or
-    `metadata`, a source reference with `onSkip`, or a reference to the step
-    that cannot be rewritten exactly.
-    """
-
-    code = "SF303"
-    name = "over-granular-steps"
-    severity = Severity.WARNING
-    fix = A.SAFE
-    default_options = {"extractors": ["/extract", "/builtin/extract"], "min-steps": 2}
-
-    def check(self, ctx: LintContext):
-        opts = ctx.options(self)
-        for flow in ctx.flows:
-            groups: dict[tuple, list[tuple[Step, Ref, str]]] = defaultdict(list)
-            for step in flow.steps:
-                found = _extraction(step, opts["extractors"])
-                if found is not None:
-                    data, path = found
-                    groups[(data.kind, data.target, _join(data.path, None))].append((step, data, path))
-            flagged = [m for members in groups.values() if len(members) >= opts["min-steps"] for m in members]
-            steps = sequence_value(flow.node, "steps")
-            room = steps is not None and len(steps.value) > len(flagged)
-            for step, data, path in flagged:
-                source = f"`{data.target}`" if data.kind is RefKind.STEP else "the flow input"
-                fix = self._fix(ctx, flow, steps, step, data, path) if room else None
-                yield self.diagnostic(step.id_span or step.span, f"`{step.id}` only extracts `{path}` from {source}; "
-                                      f"reference it with `path` instead of a step", fix)
-
-    def _fix(self, ctx: LintContext, flow: Flow, steps, step: Step, data: Ref, path: str):
-        if any(f.name not in ("id", "component", "input") for f in step.fields) or data.on_skip or data.extra:
-            return None
-        edits: list[Edit] = []
-        refs = [r for s in flow.steps for r in s.refs()] + flow.output_refs()
-        for ref in refs:
-            if ref.kind is not RefKind.STEP or ref.target != step.id:
-                continue
-            if ref.extra or (ref.problem and ref.form is RefForm.CURRENT):
-                return None
-            full = _join(_join(data.path, path), ref.path)
-            if data.kind is RefKind.INPUT:
-                parts = [f"$input: {json.dumps(full or '$')}"]
-            else:
-                parts = [f"$step: {yaml_str(data.target)}"] + ([f"path: {json.dumps(full)}"] if full else [])
-            if ref.on_skip is not None:
-                skip = ctx.source.text[ref.on_skip.node.start_mark.index:content_end(ref.on_skip.node)[0]]
-                if "\n" in skip:
-                    return None
-                parts.append(f"onSkip: {skip}")
-            if getattr(ref.node, "flow_style", True):
-                content = "{ " + ", ".join(parts) + " }"
-            else:   # keep block style: one key per line at the reference's column
-                content = (ctx.source.newline + " " * ref.node.start_mark.column).join(parts)
-            edits.append(Edit(ref.node.start_mark.index, content_end(ref.node)[0], content))
-        delete = delete_sequence_item(ctx.source, steps, step.index)
-        if not delete or any(e.content for e in delete):
-            return None
-        return self.make_fix(f"reference the source with `path` and delete `{step.id}`", edits + delete)
-
-
-def _extraction(step: Step, extractors) -> tuple[Ref, str] | None:
-    """(source reference, path) of an extraction-only step."""
-    if not step.id or not _matches(step.component, extractors) or not isinstance(step.input, Obj):
-        return None
-    if sorted(f.name for f in step.input.fields) != ["data", "path"]:
-        return None
-    data, path = step.input.get("data"), step.input.get("path")
-    if not isinstance(data, Ref) or (data.problem and data.form is RefForm.CURRENT) or data.kind is RefKind.VARIABLE \
-            or (data.kind is RefKind.STEP and (not data.target or data.target == step.id)):
-        return None
-    return (data, path.value) if isinstance(path, Scalar) and isinstance(path.value, str) and path.value else None
 
 
 _INDEX = re.compile(r"^\$?\.?(?P<prefix>[^\[]*)\[(?P<index>\d+)\]")

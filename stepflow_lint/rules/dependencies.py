@@ -12,6 +12,7 @@ from ..diagnostics import Applicability, Severity
 from ..fix.edits import delete_mapping_entry
 from ..model import RefKind, iter_refs
 from .base import LintContext, Rule, register
+from .validation import LateValidation, validation_step_test
 
 
 @lru_cache(maxsize=1024)
@@ -62,7 +63,7 @@ class FalseDependency(Rule):
     ```
     Stays silent when the component's schema declares the field, when the
     schema is open or unknown (and the name is not ordering-only), when
-    another field or `skipIf` of the step also references that step (directly
+    another field of the step also references that step (directly
     or through other steps), and when either step has `mustExecute: true` or
     the referenced step runs only because of this field: then the reference
     orders a side effect.
@@ -90,6 +91,7 @@ class FalseDependency(Rule):
         # Why a field of a component's input looks like it carries no data, or None: a flow calls a few
         # components many times with the same field names, so each (component, name) is judged once.
         judged: dict[str | None, dict[str, str | None]] = {}
+        is_validator = validation_step_test(ctx.options(LateValidation))
         for flow in ctx.flows:
             graph = ctx.graph(flow)
             for step in flow.steps:
@@ -108,16 +110,18 @@ class FalseDependency(Rule):
                     if step.id is None or graph.steps.get(step.id) is not step:
                         break
                     index = fields.index(entry)  # fields compare by identity: this one's position
-                    diag = self._finding(ctx, flow, graph, step, index, entry, why, latency, opts)
+                    diag = self._finding(ctx, flow, graph, step, index, entry, why, latency, opts, is_validator)
                     if diag is not None:
                         yield diag
 
-    def _finding(self, ctx, flow, graph, step, index, entry, why, latency, opts):
+    def _finding(self, ctx, flow, graph, step, index, entry, why, latency, opts, is_validator):
         targets = []
         for ref in iter_refs(entry.value):
             if ref.kind is RefKind.STEP and ref.target in graph.steps and ref.target != step.id \
                     and ref.target not in targets:
                 targets.append(ref.target)
+        if any(is_validator(graph.steps[t]) for t in targets):
+            return None  # gating work on validation is the guide's "Early Validation" (SF404 asks for it)
         if not targets or step.must_execute or not graph.is_acyclic:
             return None
         others = [ref.target for i, other in enumerate(step.input_fields()) if i != index
@@ -125,6 +129,8 @@ class FalseDependency(Rule):
         others += [ref.target for ref in iter_refs(step.skip_if) if ref.kind is RefKind.STEP]
         if step.on_error is not None:
             others += [ref.target for ref in iter_refs(step.on_error.default_value) if ref.kind is RefKind.STEP]
+        if self._only_reason_to_run(graph, step, [t for t in targets if t not in others]):
+            return None  # decided without copying the graph: a chain of `previous` fields is thousands of these
         trimmed = graph.dag.copy()
         trimmed.remove_edges_from([(t, step.id) for t in targets if t not in others])
         trimmed.remove_edges_from(list(nx.selfloop_edges(trimmed)))
@@ -151,6 +157,19 @@ class FalseDependency(Rule):
             edits = delete_mapping_entry(ctx.source, step.input.node, index)
             fix = self.make_fix(f"Remove `{entry.name}`", edits)
         return self.diagnostic(entry.key_span, message, fix=fix)
+
+
+    @staticmethod
+    def _only_reason_to_run(graph, step, candidates) -> bool:
+        """Whether a step this field alone references runs only because of it: it is needed, not a root
+        (output or `mustExecute`), and nothing else waits for it. The field then orders a side effect."""
+        roots = graph.output_targets
+        for target in candidates:
+            if target in graph.executed and target not in roots and not graph.steps[target].must_execute:
+                users = graph.dag.succ[target]
+                if len(users) == 1 and step.id in users:
+                    return True
+        return False
 
 
 _UNJUDGED = object()  # a (component, field name) not judged yet

@@ -21,6 +21,7 @@ _SCHEMA_KEYS = ("input_schema", "output_schema", "inputSchema", "outputSchema")
 _NAME = attrgetter("name")
 # Keys that mean the same thing as a rename target: renaming next to one would clash.
 _CLASHES = {"skipIf": ("skipIf", "skip")}
+_WITHOUT_SKIP = {k: v for k, v in LEGACY_STEP_KEYS.items() if k != "skip_if"}
 
 
 def _span(node: Node) -> Span:
@@ -132,16 +133,18 @@ _ACTIONS = ("fail", "useDefault", "retry", *LEGACY_ERROR_ACTIONS)
 _ERROR_KEYS = ("action", "defaultValue", "maxRetries", *LEGACY_ON_ERROR_KEYS)
 
 
-def _error_caveat(node: Node) -> str | None:
-    """Why renaming `on_error` would change behaviour: the engine ignores the legacy key, and
-    an action the current format lacks (`skip`) or an unknown key would take effect."""
+def _error_caveat(node: Node) -> tuple[str, bool] | None:
+    """Why renaming `on_error` needs a look, and whether the rename would make the engine refuse
+    the flow: the engine ignores the legacy key, so a value it cannot read as `onError` (not a
+    mapping, an action such as `skip` or `continue`) must not be switched on by a fix."""
     if not isinstance(node, MappingNode):
-        return "its value is not a mapping"
+        return "its value is not a mapping (rewrite it by hand)", True
     found = entry(node, "action")
     if found and isinstance(found[1], ScalarNode) and found[1].value not in _ACTIONS:
-        return f"`action: {found[1].value}` has no current equivalent (check it by hand)"
+        return (f"`action: {found[1].value}` has no current equivalent and the engine would refuse it "
+                "(rewrite it by hand)"), True
     unknown = [k.value for k, _ in node.value if isinstance(k, ScalarNode) and k.value not in _ERROR_KEYS]
-    return f"`{unknown[0]}` is not a current `onError` key (check it by hand)" if unknown else None
+    return (f"`{unknown[0]}` is not a current `onError` key (check it by hand)", False) if unknown else None
 
 
 def _fix_or_none(rule: Rule, message: str, plan):
@@ -271,9 +274,14 @@ class LegacySyntax(Rule):
     it), when a `schemas` mapping already exists, for a flow-style root, and
     for step-level `input_schema` / `output_schema` (the current format keeps
     step schemas in the flow's `schemas`, which is not a mechanical move).
+    For the current engine `skip_if` and `on_skip` are left to SF114 (the
+    engine ignores skip conditions under any spelling since 0.9); with
+    `target-version = "0.8"` they are renamed to `skipIf` / `onSkip`.
     A `$from` of any other shape is reported by SF004 without a fix. Renaming
-    `on_error` is unsafe when it holds an action the current format lacks
-    (`skip`) or another unknown key: the rename would switch it on.
+    `on_error` is unsafe when it holds an unknown key (the rename switches the
+    error handling on), and not offered when its action has no current
+    equivalent (`skip`, `continue`) or its value is not a mapping: the engine
+    ignores `on_error` but would refuse the renamed `onError`.
     """
 
     code = "SF005"
@@ -283,13 +291,15 @@ class LegacySyntax(Rule):
 
     def check(self, ctx: LintContext):
         source = ctx.source
+        # `skip_if` renamed to a key the engine ignores as well would only hide SF114's finding
+        step_keys = LEGACY_STEP_KEYS if ctx.engine.honours_skip else _WITHOUT_SKIP
         for flow in ctx.flows:
             for ref in ctx.index(flow).unusual_refs:  # a current reference has no legacy spelling
                 if ref.form in _LEGACY and not ref.problem:
                     spelling = _current_spelling(ref)
                     fix = _fix_or_none(self, f"rewrite as {spelling}", ref_fix(source, ref))
                     yield self.diagnostic(_span(ref.node), f"legacy `{ref.form.value}` reference; write {spelling}", fix)
-                if isinstance(ref.node, MappingNode):
+                if isinstance(ref.node, MappingNode) and ctx.engine.honours_skip:  # else SF114 reports `on_skip`
                     yield from self._renames(ref.node, LEGACY_REF_KEYS, "reference")
                     for name in ("on_skip", "onSkip"):
                         found = entry(ref.node, name)
@@ -299,7 +309,7 @@ class LegacySyntax(Rule):
             for step in flow.steps:
                 if flow.legacy_step_keys and not LEGACY_STEP_KEYS.keys().isdisjoint(map(_NAME, step.fields)):
                     caveat = _error_caveat(step.on_error.node) if step.on_error is not None else None
-                    yield from self._renames(step.node, LEGACY_STEP_KEYS, "step", {"on_error": caveat})
+                    yield from self._renames(step.node, step_keys, "step", {"on_error": caveat})
                 if step.on_error is not None and isinstance(step.on_error.node, MappingNode):
                     yield from self._error_action(step.on_error.node, "`onError`")
 
@@ -317,8 +327,10 @@ class LegacySyntax(Rule):
             if clash is not None:
                 yield self.diagnostic(Span.of(key), f"{message} (`{clash}` is already present: merge them by hand)")
             elif caveats and caveats.get(key.value):
-                yield self.diagnostic(Span.of(key), f"{message}; {caveats[key.value]}", self.make_fix(
-                    f"rename to `{new}`", [rename_key(key, new)], Applicability.UNSAFE))
+                caveat, refused = caveats[key.value]
+                fix = None if refused else self.make_fix(f"rename to `{new}`", [rename_key(key, new)],
+                                                         Applicability.UNSAFE)
+                yield self.diagnostic(Span.of(key), f"{message}; {caveat}", fix)
             else:
                 yield self.diagnostic(Span.of(key), message, self.make_fix(f"rename to `{new}`", [rename_key(key, new)]))
 

@@ -6,8 +6,8 @@ import difflib
 
 import networkx as nx
 
-from ..diagnostics import Applicability, Edit, Severity
-from ..fix.edits import delete_sequence_item, move_sequence_item, sequence_value
+from ..diagnostics import Applicability, Severity
+from ..fix.edits import move_sequence_item, sequence_value
 from ..model import Flow, Ref, RefKind, Step
 from .base import LintContext, Rule, register
 
@@ -74,7 +74,7 @@ class DuplicateStepId(Rule):
 class UndefinedReference(Rule):
     """
     ## What it does
-    Reports a `$step` reference (in a step's `input`, `skipIf`, `onError`
+    Reports a `$step` reference (in a step's `input`, `onError`
     default or the flow's `output`) that names no step of its flow, and
     suggests the closest existing id. Inside a `$literal` subflow, `$step`
     names only the subflow's own steps.
@@ -107,10 +107,11 @@ class UndefinedReference(Rule):
             graph = ctx.graph(flow)
             if flow.field("steps") is not None and flow.steps_span is None:
                 continue  # `steps` is not a list (SF002): every reference would dangle
-            for _step, ref in graph.dangling:
+            for step, ref in graph.dangling:
                 message = f"`$step: {ref.target}` names no step in {_where(flow)}"
                 outer = parents.get(id(flow))
-                suggestion = _closest(ref.target, graph.steps)
+                own = step.id if step is not None else None  # suggesting it would make a self-reference
+                suggestion = _closest(ref.target, (sid for sid in graph.steps if sid != own))
                 if outer is not None and ref.target in outer.step_by_id():
                     message += (f"; `{ref.target}` is a step of the enclosing flow, which a subflow cannot see: "
                                 "pass its value in through the subflow's input")
@@ -125,7 +126,7 @@ class UndefinedReference(Rule):
 class SelfReference(Rule):
     """
     ## What it does
-    Reports a step that references its own output in its `input`, `skipIf`
+    Reports a step that references its own output in its `input`
     or `onError` default.
 
     ## Why is this bad?
@@ -237,80 +238,10 @@ def _cycle(graph, group: list[str]) -> list[str]:
 
 
 @register
-class UnusedStep(Rule):
-    """
-    ## What it does
-    Reports a step that a lazy engine never runs: nothing reaches it from
-    the flow's `output` (directly, or through the steps the output needs)
-    and neither it nor a step needing it has `mustExecute: true`. A step
-    used only by other unused steps is unused too; each is reported once.
-    Flows without an `output` (and `$literal` subflows without one) are not
-    checked. A `$step` inside a `$literal` is not evaluated, so it does not
-    count as a use.
-
-    ## Why is this bad?
-    Stepflow runs only the steps the output needs. The step's work, and any
-    side effect the author expected from it, silently never happens.
-
-    ## Example
-    ```yaml
-    steps:
-      - id: load
-        component: /data/load
-      - id: audit_log
-        component: /log/write
-        input: { record: { $step: load } }
-    output: { $step: load }
-    ```
-
-    ## Fix
-    Use its result in `output` (or in a step the output needs), mark it
-    `mustExecute: true` if it runs for a side effect, or delete it. The
-    unsafe fix deletes the step's list item; it is not offered when no step
-    of the flow is used (the `output` itself is then the likely mistake).
-    """
-
-    code = "SF105"
-    name = "unused-step"
-    severity = Severity.WARNING
-    fix = Applicability.UNSAFE
-
-    def check(self, ctx: LintContext):
-        for flow in ctx.flows:
-            if flow.output is None:
-                continue
-            graph = ctx.graph(flow)
-            executed = graph.executed  # only ids of graph.steps: when it has them all, every step runs
-            if len(executed) == len(graph.steps):
-                continue
-            unused = [step for sid, step in graph.steps.items() if sid not in executed]  # in step order
-            fixable = len(unused) < len(graph.steps)
-            unused_ids = {s.id for s in unused}
-            for step in unused:
-                users = sorted((u for u in graph.dag.successors(step.id)), key=lambda u: graph.steps[u].index)
-                if users and all(u in unused_ids for u in users):
-                    why = f"only unused steps ({', '.join(f'`{u}`' for u in users)}) reference it"
-                else:
-                    why = "nothing reaches it from `output`"
-                message = (f"step `{step.id}` never runs: {why} and it has no `mustExecute: true`, "
-                           "so a lazy engine skips it")
-                edits = self._deletion(ctx, flow, step) if fixable else None
-                fix = self.make_fix(f"delete unused step `{step.id}`", edits) if edits else None
-                yield self.diagnostic(step.id_span or step.span, message, fix=fix)
-
-    @staticmethod
-    def _deletion(ctx: LintContext, flow: Flow, step: Step) -> list[Edit] | None:
-        sequence = sequence_value(flow.node, "steps")
-        if sequence is None or step.node not in sequence.value:
-            return None
-        return delete_sequence_item(ctx.source, sequence, sequence.value.index(step.node))
-
-
-@register
 class ForwardReference(Rule):
     """
     ## What it does
-    Reports a `$step` reference (in a step's `input`, `skipIf` or `onError`
+    Reports a `$step` reference (in a step's `input` or `onError`
     default) to a step that is defined *later* in the `steps` list. The
     flow's `output` comes after every step and is never a forward reference;
     a step referencing itself is SF103's business. Inside a dependency cycle

@@ -1,4 +1,4 @@
-"""Rules on components, paths, error actions, metadata and test cases (SF106-SF108, SF110-SF112)."""
+"""Rules on paths, error actions, metadata and test cases (SF107, SF108, SF110-SF112)."""
 
 from __future__ import annotations
 
@@ -13,10 +13,6 @@ from ..model import Flow, Ref, RefKind, Scalar
 from ..yaml.parse import to_python
 from ..paths import Path, PathError, parse_path, unknown_field
 from .base import LintContext, Rule, register
-
-BUILTIN_NAMES = ("eval", "map", "iterate", "put_blob", "get_blob", "load_file", "create_messages", "openai",
-                 "sleep", "noop")
-
 
 @lru_cache(maxsize=4096)
 def _parsed(path: str) -> Path | PathError:
@@ -33,67 +29,6 @@ def _get(node: Node | None, key: str) -> Node | None:
             if isinstance(k, ScalarNode) and k.value == key:
                 return v
     return None
-
-
-@register
-class InvalidComponent(Rule):
-    """
-    ## What it does
-    Reports a step `component` that is empty or does not start with `/`
-    (`/builtin/eval`, `/python/udf`, `/mock/one_output`). The URL form of
-    older dialects (`python://udf`, `builtin://eval`) and bare builtin names
-    (`eval`) get the current spelling in the message.
-
-    ## Why is this bad?
-    The engine routes a component by its path prefix; a component that is
-    not a path matches no route and the flow is rejected.
-
-    ## Example
-    ```yaml
-    - id: add
-      component: python://udf
-    ```
-
-    ## Fix
-    ```yaml
-    - id: add
-      component: /python/udf
-    ```
-    """
-
-    code = "SF106"
-    name = "invalid-component"
-    severity = Severity.ERROR
-
-    def check(self, ctx: LintContext):
-        for flow in ctx.flows:
-            for step in flow.steps:
-                component = step.component
-                if component is None or step.component_node is None:
-                    continue  # missing or not a string: SF002
-                if component.startswith("/") and component.strip() == component and component != "/":
-                    continue  # the common case, decided before any message is built
-                span = step.component_span
-                label = f"step `{step.id}`" if step.id else f"step {step.index + 1}"
-                text = component.strip()
-                if not text:
-                    message = f"{label} has an empty `component`; name one such as `/builtin/eval`"
-                elif text != component:
-                    message = f"component `{component}` of {label} has surrounding whitespace; write `{text}`"
-                elif component == "/":
-                    message = f"component `/` of {label} names no component"
-                elif component.startswith("/"):
-                    continue
-                elif "://" in component:
-                    scheme, rest = component.split("://", 1)
-                    scheme = "builtin" if scheme == "builtins" else scheme
-                    message = (f"component `{component}` uses the URL form of an older dialect; "
-                               f"components are paths now: `/{scheme}/{rest.strip('/')}`")
-                elif component in BUILTIN_NAMES:
-                    message = f"component `{component}` must be a path starting with `/`: `/builtin/{component}`"
-                else:
-                    message = f"component `{component}` must be a path starting with `/`: `/{component}`"
-                yield self.diagnostic(span, message)
 
 
 @register
@@ -309,8 +244,8 @@ class InvalidErrorAction(Rule):
         for flow in ctx.flows:
             for step in flow.steps:
                 on_error = step.on_error
-                if on_error is None or not isinstance(on_error.node, MappingNode):
-                    continue
+                if on_error is None or not isinstance(on_error.node, MappingNode) or on_error.key != "onError":
+                    continue  # the engine ignores a legacy `on_error` whatever it holds: SF005 reports it
                 key = on_error.key
                 action = on_error.action
                 if on_error.action_span is None:

@@ -21,7 +21,8 @@ class LateValidation(Rule):
     `*verify*`, …) and that reads the workflow input — reports an expensive
     step (an AI call, or a component matching `expensive-components`) that
     reads the workflow input directly but does not wait for any validation
-    step (neither through its input nor its `skipIf`).
+    step through its input (`skipIf` does not count: the engine ignores it
+    since 0.9, SF114).
 
     ## Why is this bad?
     The expensive step starts at once, in parallel with the validation: on
@@ -42,9 +43,10 @@ class LateValidation(Rule):
 
     ## Fix
     Take the data from the validation step (`{ $step: validate_input }`), or
-    make the step wait for it, e.g. `skipIf: { $step: validate_input, path:
-    invalid }`. Silent when the validation step itself waits for the
-    expensive step (it validates that step's output).
+    make the step wait for it with an input field, e.g. `validated: { $step:
+    validate_input }` (SF201 accepts such a field). Silent when the
+    validation step itself waits for the expensive step (it validates that
+    step's output).
     """
 
     code = "SF404"
@@ -63,7 +65,7 @@ class LateValidation(Rule):
             if not graph.is_acyclic:
                 continue
             steps = list(graph.steps.values())
-            is_validator = self._validator_test(opts)
+            is_validator = validation_step_test(opts)
             validators = [s for s in steps if is_validator(s) and _reads_input(s)]
             if not validators:
                 continue
@@ -82,19 +84,20 @@ class LateValidation(Rule):
                 yield self.diagnostic(reads[0].span, f"`{step.id}` ({step.component}) reads the workflow input "
                                       f"directly and starts before {names} has validated it")
 
-    @staticmethod
-    def _validator_test(opts):
-        """Whether a step validates, by id (thousands of distinct ones) or component (a handful)."""
-        ids = GlobSet(opts["validation-steps"])
-        by_component: dict[str | None, bool] = {}
 
-        def is_validator(step) -> bool:
-            component = step.component
-            verdict = by_component.get(component)
-            if verdict is None:
-                verdict = by_component[component] = matches((component or "").lower(), opts["validation-components"])
-            return verdict or ids.match((step.id or "").lower())
-        return is_validator
+def validation_step_test(opts):
+    """Whether a step validates, by id (thousands of distinct ones) or component (a handful), under
+    SF404's options (SF201 reads them too: waiting for validation is never a false dependency)."""
+    ids = GlobSet(opts["validation-steps"])
+    by_component: dict[str | None, bool] = {}
+
+    def is_validator(step) -> bool:
+        component = step.component
+        verdict = by_component.get(component)
+        if verdict is None:
+            verdict = by_component[component] = matches((component or "").lower(), opts["validation-components"])
+        return verdict or ids.match((step.id or "").lower())
+    return is_validator
 
 
 def _input_refs(step) -> list[Ref]:

@@ -1,4 +1,4 @@
-"""The variable rule (SF109): `$variable` names checked against the variables schema."""
+"""The variable rules: `$variable` names checked against the variables schema (SF109), and a schema at all (SF118)."""
 
 from __future__ import annotations
 
@@ -98,3 +98,63 @@ class UndefinedVariable(Rule):
                 elif declared:
                     message += f" (declared: {', '.join(f'`{n}`' for n in sorted(declared)[:8])})"
                 yield self.diagnostic(ref.target_span or ref.span, message)
+
+
+@register
+class MissingVariableSchema(Rule):
+    """
+    ## What it does
+    Reports a `$variable` without a `default` in a flow that declares no
+    variables schema (`schemas.properties.variables`), and no enclosing flow
+    declares one: once per variable name, at its first reference. The
+    official validator notes the same (`missingVariableSchema`).
+
+    ## Why is this bad?
+    Nothing tells a caller which variables a run must pass. A run that does
+    not pass this one fails with "Undefined variable" when the step needs it.
+
+    ## Example
+    ```yaml
+    steps:
+      - id: ask
+        component: /builtin/openai
+        input:
+          api_key: { $variable: OPENAI_API_KEY }
+    ```
+
+    ## Fix
+    ```yaml
+    schemas:
+      type: object
+      properties:
+        variables:
+          type: object
+          properties:
+            OPENAI_API_KEY: { type: string }
+          required: [OPENAI_API_KEY]
+    ```
+    Or give the reference a `default`.
+    """
+
+    code = "SF118"
+    name = "missing-variable-schema"
+    severity = Severity.WARNING
+
+    def check(self, ctx: LintContext):
+        parents = _parents(ctx)
+        for flow in ctx.flows:
+            owner = flow
+            while owner.variables is None and id(owner) in parents:
+                owner = parents[id(owner)]
+            if owner.variables is not None:
+                continue
+            seen: set[str] = set()
+            for ref in [r for step in flow.steps for r in step.refs()] + flow.output_refs():
+                if ref.kind is not RefKind.VARIABLE or not ref.target or ref.default is not None \
+                        or ref.target in seen:
+                    continue
+                seen.add(ref.target)
+                yield self.diagnostic(ref.target_span or ref.span,
+                                      f"`$variable: {ref.target}` in a flow without a variables schema: a run that "
+                                      f"does not pass `{ref.target}` fails (\"Undefined variable\"); declare it "
+                                      "under `schemas.properties.variables` or give it a `default`")

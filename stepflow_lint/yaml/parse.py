@@ -45,6 +45,7 @@ class DuplicateKey:
     key: str
     first: Span
     duplicate: Span
+    mapping: Span | None = None  # the mapping that repeats the key
 
 
 @dataclass(slots=True)
@@ -218,7 +219,7 @@ def _check_tree(root: Node, text: str) -> list[DuplicateKey]:
         if len(value) > 1:
             names = [key.value for key, _ in value if type(key.value) is str]
             if len(set(names)) != len(names):
-                duplicates.extend(_duplicates_in(value))
+                duplicates.extend(_duplicates_in(value, Span.of(node)))
     duplicates.sort(key=lambda d: d.duplicate.start)
     return duplicates
 
@@ -234,7 +235,7 @@ def _after_indicator(key_end, text: str):
     return key_end
 
 
-def _duplicates_in(pairs) -> list[DuplicateKey]:
+def _duplicates_in(pairs, mapping: Span) -> list[DuplicateKey]:
     firsts: dict[str, Node] = {}
     found = []
     for key, _ in pairs:
@@ -242,7 +243,7 @@ def _duplicates_in(pairs) -> list[DuplicateKey]:
             continue
         first = firsts.setdefault(key.value, key)
         if first is not key:
-            found.append(DuplicateKey(key.value, Span.of(first), Span.of(key)))
+            found.append(DuplicateKey(key.value, Span.of(first), Span.of(key), mapping))
     return found
 
 
@@ -307,7 +308,21 @@ def _marked_error(source: Source, exc: MarkedYAMLError) -> ParseError:
     if mark is None:
         return ParseError(problem, _point(source, 0))
     offset = min(mark.index, len(source.text))
+    tab = _indenting_tab(source.text, offset)
+    if tab is not None:  # libyaml's words ("cannot start any token") do not say what is wrong
+        return ParseError("a tab indents this line: YAML indents with spaces only (replace the tab with spaces)",
+                          _point(source, tab))
     return ParseError(problem, _point(source, offset))
+
+
+def _indenting_tab(text: str, offset: int) -> int | None:
+    """The offset of a tab in the indentation of the line holding ``offset``, if there is one."""
+    start = text.rfind("\n", 0, offset) + 1
+    end = start
+    while end < len(text) and text[end] in " \t":
+        end += 1
+    tab = text.find("\t", start, end)
+    return tab if tab >= 0 and offset <= end else None
 
 
 def _reader_error(source: Source, exc: ReaderError) -> ParseError:
