@@ -49,9 +49,11 @@ async def test_each_fix_is_a_quick_fix_and_unsafe_ones_say_so():
         fixed = apply(LEGACY, rewrite.edit.changes[URI])
         assert "      data: { $step: load, path: result }" in fixed
         unused_line = LEGACY.splitlines().index("  - id: audit")
-        delete = next(a for a in await actions_at(client, unused_line) if "delete unused step" in a.title)
-        assert "unsafe" in delete.title and not delete.is_preferred
-        assert "id: audit" not in apply(LEGACY, delete.edit.changes[URI])
+        # `/demo/audit` acts on the world (SF105's side-effect components): the unsafe fix keeps it running.
+        keep = next(a for a in await actions_at(client, unused_line) if "mustExecute" in a.title)
+        assert "unsafe" in keep.title and not keep.is_preferred
+        kept = apply(LEGACY, keep.edit.changes[URI])
+        assert "    component: /demo/audit\n    mustExecute: true\n" in kept
 
 
 async def test_fix_all_of_one_rule_in_the_file():
