@@ -92,6 +92,7 @@ class DuplicateStep(Rule):
             shapes = [(step.component, frozenset([ref.target for ref in step.refs()])) for step in candidates]
             counts = Counter(shapes)
             seen: dict[tuple, object] = {}
+            positions: dict[int, int] = {}  # id(step node) -> its place in `steps`, filled for the first fix
             for step, shape in zip(candidates, shapes):
                 if counts[shape] < 2:
                     continue
@@ -101,23 +102,23 @@ class DuplicateStep(Rule):
                     continue
                 message = (f"`{step.id}` calls `{step.component}` with the same input as `{first.id}` "
                            f"(line {first.id_span.line + 1}): the call runs twice for one result; reuse `{first.id}`")
-                yield self.diagnostic(step.id_span, message, fix=self._fix(ctx, flow, graph, step, first))
+                yield self.diagnostic(step.id_span, message, fix=self._fix(ctx, flow, graph, step, first, positions))
 
-    def _fix(self, ctx, flow, graph, dup, first):
+    def _fix(self, ctx, flow, graph, dup, first, positions):
         if not graph.is_acyclic or flow.steps_span is None:
             return None
         steps_node = _steps_node(flow)
         if steps_node is None:
             return None
-        position = next((i for i, node in enumerate(steps_node.value) if node is dup.node), None)
+        if not positions:  # once per flow, not a scan of every step per duplicate
+            positions.update((id(node), i) for i, node in enumerate(steps_node.value))
+        position = positions.get(id(dup.node))
         if position is None:
             return None
         edits = delete_sequence_item(ctx.source, steps_node, position)
         removed = edits[0]
-        refs = [ref for other in flow.steps if other is not dup for ref in other.refs()]
-        refs += flow.output_refs()
-        for ref in refs:
-            if ref.kind is RefKind.STEP and ref.target == dup.id:
+        for owner, ref in ctx.index(flow).step_refs_by_target.get(dup.id, ()):
+            if owner is not dup:
                 span = ref.target_span
                 if span is None or span.start == span.end:
                     return None

@@ -286,6 +286,7 @@ class UnusedStep(Rule):
             unused = [step for sid, step in graph.steps.items() if sid not in executed]  # in step order
             fixable = len(unused) < len(graph.steps)
             unused_ids = {s.id for s in unused}
+            positions: dict[int, int] = {}  # id(step node) -> its first place in `steps`, filled once
             for step in unused:
                 users = sorted((u for u in graph.dag.successors(step.id)), key=lambda u: graph.steps[u].index)
                 if users and all(u in unused_ids for u in users):
@@ -294,16 +295,22 @@ class UnusedStep(Rule):
                     why = "nothing reaches it from `output`"
                 message = (f"step `{step.id}` never runs: {why} and it has no `mustExecute: true`, "
                            "so a lazy engine skips it")
-                edits = self._deletion(ctx, flow, step) if fixable else None
+                edits = self._deletion(ctx, flow, step, positions) if fixable else None
                 fix = self.make_fix(f"delete unused step `{step.id}`", edits) if edits else None
                 yield self.diagnostic(step.id_span or step.span, message, fix=fix)
 
     @staticmethod
-    def _deletion(ctx: LintContext, flow: Flow, step: Step) -> list[Edit] | None:
+    def _deletion(ctx: LintContext, flow: Flow, step: Step, positions: dict[int, int]) -> list[Edit] | None:
         sequence = sequence_value(flow.node, "steps")
-        if sequence is None or step.node not in sequence.value:
+        if sequence is None:
             return None
-        return delete_sequence_item(ctx.source, sequence, sequence.value.index(step.node))
+        if not positions:  # once per flow: searching the list per unused step was quadratic
+            for i, node in enumerate(sequence.value):
+                positions.setdefault(id(node), i)
+        position = positions.get(id(step.node))
+        if position is None:
+            return None
+        return delete_sequence_item(ctx.source, sequence, position)
 
 
 @register
