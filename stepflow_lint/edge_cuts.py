@@ -30,7 +30,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Iterable
 
-import networkx as nx
+from .lazy import networkx as nx  # imported on first use: it costs 0.3 s
 
 from .graph import FlowGraph
 

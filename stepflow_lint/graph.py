@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from functools import cached_property
 
-import networkx as nx
+from .lazy import networkx as nx  # imported on first use: it costs 0.3 s
 
 from .model import Flow, Ref, RefKind, Step, iter_refs
 

@@ -7,14 +7,10 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.markup import escape
 
 from ..config import Config, ConfigError, find_config, load_config
 from ..diagnostics import Severity
-from ..discovery import iter_yaml_files, not_a_flow
-from ..engine import config_problems, lint_bytes
-from ..fix.apply import fix_source
+from ..lazy import Console, escape, lazy_attribute  # rich and the engine: imported on first use, not for --help
 from ..report import FORMATS, FileReport
 from ..report import concise as concise_report
 from ..report import github as github_report
@@ -25,6 +21,12 @@ from ..report import text as text_report
 from ..yaml.source import Source
 from ..fix.writer import write_atomically
 from . import cli
+
+config_problems = lazy_attribute("stepflow_lint.engine", "config_problems")
+lint_bytes = lazy_attribute("stepflow_lint.engine", "lint_bytes")
+fix_source = lazy_attribute("stepflow_lint.fix.apply", "fix_source")
+iter_yaml_files = lazy_attribute("stepflow_lint.discovery", "iter_yaml_files")
+not_a_flow = lazy_attribute("stepflow_lint.discovery", "not_a_flow")
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 DOCUMENT_FORMATS = {"json": json_report, "sarif": sarif_report, "github": github_report, "junit": junit_report}

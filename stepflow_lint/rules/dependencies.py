@@ -5,7 +5,7 @@ from __future__ import annotations
 import fnmatch
 from functools import lru_cache
 
-import networkx as nx
+from ..lazy import networkx as nx  # imported on first use: it costs 0.3 s
 from ruamel.yaml.nodes import MappingNode
 
 from ..diagnostics import Applicability, Severity
