@@ -21,6 +21,7 @@ from ..report import text as text_report
 from ..yaml.source import Source
 from ..fix.writer import write_atomically
 from . import cli
+from .workers import Plan
 
 config_problems = lazy_attribute("stepflow_lint.engine", "config_problems")
 lint_bytes = lazy_attribute("stepflow_lint.engine", "lint_bytes")
@@ -100,17 +101,18 @@ def check(paths: tuple[Path, ...], fix: bool, unsafe_fixes: bool, diff: bool, fm
 
     reports: list[FileReport] = []
     diffs: list[str] = []
-    for path, explicit in _targets(run, paths or (Path("."),)):
+    plan = Plan(run.fmt)  # the files and the messages met finding them, in order: workers lint the files
+    for path, explicit in _targets(plan, paths or (Path("."),)):
         try:
             config = config_for(path)
         except ConfigError as exc:
-            run.error(str(exc))
+            plan.error(str(exc))
             continue
         if not explicit and config.is_excluded(str(path)):
             continue
-        report = _lint_file(run, path, explicit, force, config, catalog, fix, unsafe_fixes, diff, diffs)
-        if report is not None:
-            reports.append(report)
+        plan.add(path, explicit, config)
+    reports.extend(plan.run(run, lambda job_run, job_diffs, path, explicit, config: _lint_file(
+        job_run, path, explicit, force, config, catalog, fix, unsafe_fixes, diff, job_diffs), diffs))
     _emit(run, reports, diffs, diff)
     sys.exit(_exit_code(run, reports, diffs, diff, fail_on, fixed_config))
 
