@@ -17,11 +17,8 @@ cannot start.
 from __future__ import annotations
 
 import importlib
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 MIN_FILES = 16  # below this, starting workers costs more than it saves
@@ -93,7 +90,7 @@ class Plan(Recorder):
             if results is not None:
                 try:
                     messages, report, file_diffs = next(results)
-                except BrokenProcessPool:  # a worker died (killed, out of memory): finish here
+                except _broken_pool():  # a worker died (killed, out of memory): finish here
                     results = None
                 else:
                     replay(messages, run)
@@ -104,6 +101,11 @@ class Plan(Recorder):
                 yield report
 
 
+def _broken_pool() -> type[Exception]:
+    from concurrent.futures.process import BrokenProcessPool  # imported when workers ran: not for one file
+    return BrokenProcessPool
+
+
 def worker_count(files: int) -> int:
     """How many worker processes for ``files`` files: 0 means lint in this process."""
     wanted = os.environ.get(JOBS_VARIABLE, "").strip()
@@ -111,7 +113,10 @@ def worker_count(files: int) -> int:
         jobs = int(wanted)
     else:
         jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    if jobs < 2 or files < MIN_FILES or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs < 2 or files < MIN_FILES:
+        return 0
+    import multiprocessing  # here, not at the top: linting one file starts no workers
+    if "fork" not in multiprocessing.get_all_start_methods():
         return 0
     return min(jobs, files)
 
@@ -125,6 +130,8 @@ def _parallel(lint_one: LintOne, jobs: list, fmt: str):
     _WORK = (lint_one, jobs, fmt)
     for module in PRELOAD:  # once here rather than once in every worker
         importlib.import_module(module)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
     try:
         pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
     except (OSError, ValueError):
