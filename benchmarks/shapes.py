@@ -81,7 +81,7 @@ def nested_eval(n: int) -> str:
     in the eval step of the next level.
     """
     per_level = max(1, n // EVAL_DEPTH)
-    counter = iter(range(n * 2))
+    counter = iter(range(10 ** 7))
 
     def level(depth: int, indent: str) -> list[str]:
         out = [f"{indent}steps:"]
