@@ -52,10 +52,12 @@ def cli() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from ..batch import use_batch_gc  # not from the engine: --version and --help do not import it
+    from ..batch import exit_now, use_batch_gc  # not from the engine: --version and --help do not import it
     use_batch_gc()
     try:
         cli.main(args=argv, prog_name="stepflow-lint", standalone_mode=True)
     except KeyboardInterrupt:  # pragma: no cover - interactive only
         click.echo("stepflow-lint: interrupted", err=True)
         sys.exit(130)
+    except SystemExit as exc:
+        exit_now(exc)  # skip freeing every object one by one at exit

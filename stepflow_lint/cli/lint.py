@@ -30,6 +30,7 @@ iter_yaml_files = lazy_attribute("stepflow_lint.discovery", "iter_yaml_files")
 not_a_flow = lazy_attribute("stepflow_lint.discovery", "not_a_flow")
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+_last_result: list = []
 DOCUMENT_FORMATS = {"json": json_report, "sarif": sarif_report, "github": github_report, "junit": junit_report}
 
 
@@ -161,6 +162,7 @@ def _lint_file(run: Run, path: Path, explicit: bool, force: bool, config: Config
         return None
     try:
         result = lint_bytes(data, display, config, catalog)
+        _last_result[:] = [result]  # freed by the next file, or never (exit_now): a large tree takes 0.15 s to free
         if not force:
             # Found by walking a directory, a file must look like a flow. Named on the
             # command line, only YAML recognised as something else (a Kubernetes
