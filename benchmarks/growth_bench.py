@@ -142,16 +142,26 @@ def main(argv: list[str] | None = None) -> int:
     for shape in shapes:
         for command in commands:
             cells, medians, mins, calls = [], {}, {}, {}
+            texts = {n: SHAPES[shape](n) for n in sizes}
+            times: dict[int, list[float]] = {n: [] for n in sizes}
+            too_slow = None
+            for _ in range(args.repeat):  # sizes interleaved: a change of load hits every size alike
+                for n in sizes:
+                    once = measure(tmp / f"{shape}.yaml", texts[n], command, 1, args.limit)
+                    if once is None:
+                        too_slow = n
+                        break
+                    times[n] += once
+                if too_slow:
+                    break
             for n in sizes:
-                text = SHAPES[shape](n)
-                times = measure(tmp / f"{shape}.yaml", text, command, args.repeat, args.limit)
-                if times is None:
+                if n == too_slow:
                     cells.append(f"{n}: > {args.limit:g} s")
                     break
-                medians[n], mins[n] = statistics.median(times), min(times)
-                cells.append(f"{n}: {_fmt(medians[n])} (min {_fmt(min(times))})")
+                medians[n], mins[n] = statistics.median(times[n]), min(times[n])
+                cells.append(f"{n}: {_fmt(medians[n])} (min {_fmt(mins[n])})")
                 if args.calls:
-                    calls[n] = count_calls(tmp / f"{shape}.yaml", text, command)
+                    calls[n] = count_calls(tmp / f"{shape}.yaml", texts[n], command)
             growth = ""
             if len(medians) == len(sizes) and len(sizes) > 1:
                 limit = TARGET_GROWTH * (sizes[-1] / sizes[0]) / 10
