@@ -8,10 +8,11 @@ messages met while finding them, in order), then runs it. Each file's messages
 are recorded in the worker and replayed by the parent when that file's turn
 comes.
 
-One process does the work when there are few files, one core, no ``fork``
-(the children inherit the loaded modules and the command's settings instead of
-importing and pickling them), ``STEPFLOW_LINT_JOBS=1``, or when the worker pool
-cannot start.
+One process does the work when there are few files, less than 1.5 idle cores
+(cores minus the load average), no ``fork`` (the children inherit the loaded
+modules and the command's settings instead of importing and pickling them),
+``STEPFLOW_LINT_JOBS=1``, or when the worker pool cannot start;
+``STEPFLOW_LINT_JOBS=N`` asks for N workers whatever the load.
 """
 
 from __future__ import annotations
@@ -106,6 +107,13 @@ def _broken_pool() -> type[Exception]:
     return BrokenProcessPool
 
 
+def _load() -> float:
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):  # not on every platform
+        return 0.0
+
+
 def worker_count(files: int) -> int:
     """How many worker processes for ``files`` files: 0 means lint in this process."""
     wanted = os.environ.get(JOBS_VARIABLE, "").strip()
@@ -113,6 +121,11 @@ def worker_count(files: int) -> int:
         jobs = int(wanted)
     else:
         jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        # Workers cost CPU of their own (forking, sending results back): they pay off only on idle
+        # cores. On the shared 2-core machine at load 4.5, one process linted the corpus in 2.1 s
+        # and two workers in 3.0 s.
+        idle = jobs - _load()
+        jobs = min(jobs, max(2, round(idle))) if idle >= 1.5 else 0
     if jobs < 2 or files < MIN_FILES:
         return 0
     import multiprocessing  # here, not at the top: linting one file starts no workers
