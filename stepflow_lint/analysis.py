@@ -29,7 +29,7 @@ import fnmatch
 from dataclasses import dataclass, field
 from typing import Any
 
-import networkx as nx
+from .lazy import networkx as nx  # imported on first use: it costs 0.3 s
 
 from .config import Config
 from .engine import lint_source

@@ -55,6 +55,8 @@ class Config:
         return True
 
     def _ignores_for(self, file_path: str) -> list[str]:
+        if not self.per_file_ignores:
+            return []  # asked once per rule per file: skip resolving the path (two realpaths) for nothing
         found: list[str] = []
         rel = _relative(file_path, self.root)
         for pattern, codes in self.per_file_ignores.items():

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from functools import cached_property
 
-import networkx as nx
+from .lazy import networkx as nx  # imported on first use: it costs 0.3 s
 
 from .model import Flow, Ref, RefKind, Step, iter_refs
 
@@ -79,10 +79,36 @@ class FlowGraph:
         return dag
 
     @cached_property
+    def consumers(self) -> dict[str, list[str]]:
+        """Step -> the steps that wait for it (the successors in :attr:`dag`), from the plain dict."""
+        found: dict[str, list[str]] = {}
+        for sid, sources in self.waits_for.items():
+            for source in sources:
+                found.setdefault(source, []).append(sid)
+        return found
+
+    @cached_property
     def is_acyclic(self) -> bool:
+        """Whether no steps wait for one another in a circle (a step waiting for itself aside).
+
+        Kahn's algorithm on the plain dict: asking networkx costs its import (0.3 s) on flows
+        with a forward reference, and most flows of a directory need nothing else from it.
+        """
         if self.forward_only:
             return True
-        return nx.is_directed_acyclic_graph(self._without_self_loops)
+        waiting = {sid: sum(1 for source in sources if source != sid) for sid, sources in self.waits_for.items()}
+        ready = [sid for sid in self.steps if not waiting.get(sid)]
+        consumers = self.consumers
+        done = 0
+        while ready:
+            sid = ready.pop()
+            done += 1
+            for consumer in consumers.get(sid, ()):
+                if consumer != sid:
+                    waiting[consumer] -= 1
+                    if not waiting[consumer]:
+                        ready.append(consumer)
+        return done == len(self.steps)
 
     @cached_property
     def _without_self_loops(self) -> nx.DiGraph:

@@ -6,11 +6,18 @@ so `stepflow-lint ./run` lints a file called `run`.
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
 
 from .. import __version__
+
+
+# Each subcommand's module, imported when the command is looked up: `--version` imports none of
+# them, a lint does not import `analyze` (and `--help` imports all, which is why they import little).
+COMMAND_MODULES = {"check": "lint", "rules": "info", "explain": "info", "analyze": "analyze",
+                   "run": "run", "test": "test", "server": "server"}
 
 
 class LintGroup(click.Group):
@@ -19,9 +26,17 @@ class LintGroup(click.Group):
     default_command = "check"
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+        if not args or (args[0] not in self.list_commands(ctx) and args[0] not in ("--help", "-h", "--version")):
             args = [self.default_command, *args]
         return super().parse_args(ctx, args)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(COMMAND_MODULES))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
+            importlib.import_module(f"{__name__}.{COMMAND_MODULES[cmd_name]}")  # it registers itself on `cli`
+        return super().get_command(ctx, cmd_name)
 
 
 @click.group(cls=LintGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -39,18 +54,13 @@ def cli() -> None:
     """
 
 
-def _register() -> None:
-    from . import analyze, info, lint, run, server, test  # noqa: F401  (commands register themselves on `cli`)
-
-
-_register()
-
-
 def main(argv: list[str] | None = None) -> None:
-    from ..engine import use_batch_gc
+    from ..batch import exit_now, use_batch_gc  # not from the engine: --version and --help do not import it
     use_batch_gc()
     try:
         cli.main(args=argv, prog_name="stepflow-lint", standalone_mode=True)
     except KeyboardInterrupt:  # pragma: no cover - interactive only
         click.echo("stepflow-lint: interrupted", err=True)
         sys.exit(130)
+    except SystemExit as exc:
+        exit_now(exc)  # skip freeing every object one by one at exit

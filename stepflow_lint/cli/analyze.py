@@ -7,14 +7,16 @@ import re
 import sys
 from pathlib import Path
 
-import click
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING
 
-from ..analysis import Analysis, AnalysisError, Figures, analyze_bytes
+import click
+
 from ..config import Config, ConfigError, find_config, load_config
+from ..lazy import Console, Table, Text  # rich, imported on first use
 from . import cli
+
+if TYPE_CHECKING:
+    from ..analysis import Analysis, Figures
 
 EXIT_OK, EXIT_ERROR = 0, 2
 FORMATS = ("text", "json", "mermaid", "dot")
@@ -37,6 +39,7 @@ def analyze_command(flows: tuple[Path, ...], fmt: str, config_path: Path | None,
                     no_what_if: bool, after: bool) -> None:
     """Show how FLOW runs: waves of parallel steps, the critical path, width and parallelism,
     and what they become once every SF201/SF303 fix is applied (the `what_if`)."""
+    from ..analysis import AnalysisError, analyze_bytes  # the engine, networkx: not for --help
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     failed = False
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 
 import click
-from rich.console import Console
-from rich.markdown import Markdown
-from rich.markup import escape
-from rich.table import Table
 
-from ..rules import REGISTRY, all_rules
+from ..lazy import Console, Markdown, Table, escape, lazy_attribute  # rich, imported on first use
 from . import cli
+
+REGISTRY = lazy_attribute("stepflow_lint.rules", "REGISTRY")  # the rules: not for --help
+all_rules = lazy_attribute("stepflow_lint.rules", "all_rules")
 
 
 @cli.command("rules")

@@ -15,8 +15,10 @@ from typing import Any
 
 import click
 
-from ..executor import ExecutorError, SessionOptions
-from ..executor.verify import CANNOT_RUN, CHANGED, verify_fix
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the executor loads only when --verify is given: plain lint starts without it
+    from ..executor import SessionOptions
 
 META_KEY = "stepflow_lint.verify"
 
@@ -63,6 +65,7 @@ def verify_options(command):
 
 
 def _request(verify_input, stepflow_config, simulate, latency, engine, profile_path) -> VerifyRequest:
+    from ..executor import ExecutorError
     from .run import fail, read_json_argument, session_options
     try:
         value = read_json_argument(verify_input, "--verify-input") if verify_input is not None else None
@@ -78,6 +81,8 @@ def verified_outcome(run, linted, outcome, config, catalog, unsafe: bool):
     request: VerifyRequest | None = context.meta.get(META_KEY) if context is not None else None
     if request is None or not outcome.changed:
         return outcome
+    from ..executor import ExecutorError
+    from ..executor.verify import CANNOT_RUN, CHANGED, verify_fix
     from ..fix.apply import fix_source
     source = linted.source
     from .flows import with_simulation_settings

@@ -6,7 +6,7 @@ blank lines, line endings and the BOM elsewhere stay as they were.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right, insort
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -97,7 +97,7 @@ def _choose(diagnostics: list[Diagnostic], unsafe: bool,
     """Pick fixes whose edits do not overlap any fix picked before (first come first served),
     nor text that an earlier pass wrote."""
     chosen: list[Diagnostic] = []
-    taken: list[tuple[int, int]] = []
+    taken = _Taken()
     edits: list[Edit] = []
     for diag in sorted(diagnostics, key=lambda d: (d.span.start, d.code)):
         if not applicable(diag, unsafe):
@@ -105,12 +105,49 @@ def _choose(diagnostics: list[Diagnostic], unsafe: bool,
         ranges = [(e.start, e.end) for e in diag.fix.edits]
         if rewritten is not None and any(rewritten.touches(*r) for r in ranges):
             continue  # computed against another fix's rewrite: left for the next run
-        if any(_overlaps(r, t) for r in ranges for t in taken):
+        if any(taken.overlaps(r) for r in ranges):
             continue  # the next pass picks it up against the new text
         chosen.append(diag)
-        taken.extend(ranges)
+        taken.add(ranges)
         edits.extend(diag.fix.edits)
     return chosen, edits
+
+
+class _Taken:
+    """The ranges of the fixes picked so far; asks :func:`_overlaps` of all of them in one step.
+
+    A file where every step has a fix picks thousands: comparing each new range with every
+    range taken before was quadratic. ``_overlaps`` says a range clashes with a taken one
+    when they share a character, when an insertion point lies at the start of or inside a
+    taken range (or a range holds a taken insertion point the same way), or when two
+    insertions meet at one point. So: mark the characters of taken ranges, and keep the
+    taken insertion points sorted.
+    """
+
+    def __init__(self):
+        self.covered = bytearray()
+        self.points: list[int] = []
+
+    def overlaps(self, edit: tuple[int, int]) -> bool:
+        start, end = edit
+        if start == end:
+            return (start < len(self.covered) and self.covered[start] == 1) or _holds(self.points, start, start + 1)
+        return self.covered.find(1, start, end) != -1 or _holds(self.points, start, end)
+
+    def add(self, ranges: list[tuple[int, int]]) -> None:
+        for start, end in ranges:
+            if start == end:
+                insort(self.points, start)
+                continue
+            if end > len(self.covered):
+                self.covered.extend(bytes(end - len(self.covered)))
+            self.covered[start:end] = b"\x01" * (end - start)
+
+
+def _holds(points: list[int], start: int, end: int) -> bool:
+    """Whether a point p with start <= p < end is in the sorted ``points``."""
+    i = bisect_left(points, start)
+    return i < len(points) and points[i] < end
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 
 from .. import __version__
-from ..rules import all_rules
+from ..lazy import lazy_attribute
 from . import FileReport, one_based
+
+all_rules = lazy_attribute("stepflow_lint.rules", "all_rules")  # the rules: not imported for --help
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

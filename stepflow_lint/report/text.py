@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from rich.cells import cell_len
-from rich.console import Console
-from rich.text import Text
-
 from ..diagnostics import Applicability, Severity
+from ..lazy import Console, Text, cell_len  # rich, imported on first use
 from . import FileReport
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold cyan"}

@@ -5,10 +5,11 @@ from __future__ import annotations
 import fnmatch
 from functools import lru_cache
 
-import networkx as nx
+from ..lazy import networkx as nx  # imported on first use: it costs 0.3 s
 from ruamel.yaml.nodes import MappingNode
 
 from ..diagnostics import Applicability, Severity
+from ..edge_cuts import EdgeCuts
 from ..fix.edits import delete_mapping_entry
 from ..model import RefKind, iter_refs
 from .base import LintContext, Rule, register
@@ -92,6 +93,7 @@ class FalseDependency(Rule):
         # components many times with the same field names, so each (component, name) is judged once.
         judged: dict[str | None, dict[str, str | None]] = {}
         is_validator = validation_step_test(ctx.options(LateValidation))
+        cuts: dict[int, EdgeCuts | None] = {}  # per graph: built with its first finding, shared by the rest
         for flow in ctx.flows:
             graph = ctx.graph(flow)
             for step in flow.steps:
@@ -110,11 +112,11 @@ class FalseDependency(Rule):
                     if step.id is None or graph.steps.get(step.id) is not step:
                         break
                     index = fields.index(entry)  # fields compare by identity: this one's position
-                    diag = self._finding(ctx, flow, graph, step, index, entry, why, latency, opts, is_validator)
+                    diag = self._finding(ctx, flow, graph, step, index, entry, why, latency, opts, is_validator, cuts)
                     if diag is not None:
                         yield diag
 
-    def _finding(self, ctx, flow, graph, step, index, entry, why, latency, opts, is_validator):
+    def _finding(self, ctx, flow, graph, step, index, entry, why, latency, opts, is_validator, cuts):
         targets = []
         for ref in iter_refs(entry.value):
             if ref.kind is RefKind.STEP and ref.target in graph.steps and ref.target != step.id \
@@ -130,22 +132,24 @@ class FalseDependency(Rule):
         if step.on_error is not None:
             others += [ref.target for ref in iter_refs(step.on_error.default_value) if ref.kind is RefKind.STEP]
         if self._only_reason_to_run(graph, step, [t for t in targets if t not in others]):
-            return None  # decided without copying the graph: a chain of `previous` fields is thousands of these
-        trimmed = graph.dag.copy()
-        trimmed.remove_edges_from([(t, step.id) for t in targets if t not in others])
-        trimmed.remove_edges_from(list(nx.selfloop_edges(trimmed)))
-        freed = [t for t in targets if not nx.has_path(trimmed, t, step.id)]
-        if not freed:
-            return None  # the step still waits for each of them through other references
-        if any(graph.steps[t].must_execute for t in freed):
-            return None
-        executed_after = _executed(graph, trimmed)
-        if graph.executed - executed_after:
-            return None  # the field is what makes those steps run: it orders a side effect
+            return None  # decided without a graph search: a chain of `previous` fields is thousands of these
         weight, unit = _weights(graph, latency, opts)
-        only = graph.executed if step.id in graph.executed else None
-        before = _longest(graph.dag, weight, only)
-        after = _longest(trimmed, weight, only)
+        if id(graph) not in cuts:
+            cuts[id(graph)] = EdgeCuts(graph, weight) if EdgeCuts.applies(graph, weight) else None
+        table = cuts[id(graph)]
+        only_executed = step.id in graph.executed
+        if table is None:
+            found = _recomputed(graph, step, targets, others, weight, only_executed)
+            if found is None:
+                return None
+            freed, before, after = found
+        else:
+            removed = {t for t in targets if t not in others}
+            freed = table.freed(step.id, targets, removed)
+            if not freed or any(graph.steps[t].must_execute for t in freed) \
+                    or table.stops_running(step.id, removed):
+                return None
+            before, after = table.critical_paths(step.id, removed, only_executed)
         names = ", ".join(f"`{t}`" for t in freed)
         message = f"`{step.id}` waits for {names} only through `{entry.name}`: {why}"
         if after < before:
@@ -173,6 +177,27 @@ class FalseDependency(Rule):
 
 
 _UNJUDGED = object()  # a (component, field name) not judged yet
+
+
+def _recomputed(graph, step, targets, others, weight, only_executed):
+    """(freed targets, critical path before, after) by copying the graph, or None when silent.
+
+    For what EdgeCuts does not handle (self-references, fractional latencies): the cost is the
+    whole graph per finding.
+    """
+    trimmed = graph.dag.copy()
+    trimmed.remove_edges_from([(t, step.id) for t in targets if t not in others])
+    trimmed.remove_edges_from(list(nx.selfloop_edges(trimmed)))
+    freed = [t for t in targets if not nx.has_path(trimmed, t, step.id)]
+    if not freed:
+        return None  # the step still waits for each of them through other references
+    if any(graph.steps[t].must_execute for t in freed):
+        return None
+    executed_after = _executed(graph, trimmed)
+    if graph.executed - executed_after:
+        return None  # the field is what makes those steps run: it orders a side effect
+    only = graph.executed if only_executed else None
+    return freed, _longest(graph.dag, weight, only), _longest(trimmed, weight, only)
 
 
 def _suspicion(ctx: LintContext, component: str | None, name: str, ordering: set[str]) -> str | None:

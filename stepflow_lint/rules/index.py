@@ -58,6 +58,19 @@ class FlowIndex:
         return steps, inputs
 
     @cached_property
+    def step_refs_by_target(self) -> dict[str, list[tuple[Step | None, Ref]]]:
+        """The `$step` references by the step they name: (the step holding it, None in the output; the
+        reference), in the order of every step's ``Step.refs()``, in step order, then the output's.
+        SF401's fix repoints each duplicate's references without walking every step per duplicate."""
+        by_target: dict[str, list[tuple[Step | None, Ref]]] = {}
+        step_kind = RefKind.STEP  # read once: an Enum member costs a call to read
+        for owner, refs in chain(((step, step.refs()) for step in self.flow.steps), ((None, self.output_refs),)):
+            for ref in refs:
+                if ref.kind is step_kind and ref.target is not None:
+                    by_target.setdefault(ref.target, []).append((owner, ref))
+        return by_target
+
+    @cached_property
     def whole_copies(self) -> list[tuple[Step, Ref]]:
         """(step, reference) for each `$step` reference in a step's input that takes another
         step's whole output (no `path`), in source order. Inputs only: `skipIf` copies nothing."""

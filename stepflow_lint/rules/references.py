@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 
-import networkx as nx
+from ..lazy import networkx as nx  # imported on first use: it costs 0.3 s
 
 from ..diagnostics import Applicability, Severity
 from ..fix.edits import move_sequence_item, sequence_value

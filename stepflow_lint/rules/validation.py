@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import networkx as nx
+from ..lazy import networkx as nx  # imported on first use: it costs 0.3 s
 
 from ..diagnostics import Severity
 from ..model import RefKind
