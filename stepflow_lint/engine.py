@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from .catalog import default_catalog
 from .config import Config
+from .config_check import config_problems  # noqa: F401  (re-exported: callers read it from here)
 from .diagnostics import Diagnostic, Span
 from .model import Flow, Problem, build_flow
 from .yaml.parse import Document, ParseError, gc_paused, parse
@@ -42,22 +43,6 @@ class LintResult:
     document: Document | None = None
     flow: Flow | None = None
     timings: dict[str, float] = field(default_factory=dict)
-
-
-def config_problems(config: Config) -> list[str]:
-    """Per-rule options that name no rule or no option of that rule (typos fail loudly)."""
-    from .rules import REGISTRY
-    problems = []
-    for code, options in config.rules.items():
-        rule = REGISTRY.get(code)
-        if rule is None:
-            problems.append(f"[rules.{code}]: no rule has this code")
-            continue
-        unknown = sorted(set(options) - set(rule.default_options))
-        if unknown:
-            known = ", ".join(rule.default_options) or "none"
-            problems.append(f"[rules.{code}]: unknown option(s) {', '.join(unknown)} (known: {known})")
-    return problems
 
 
 def select_rules(config: Config, path: str | None = None) -> list[Rule]:
