@@ -121,8 +121,10 @@ def _excluded(session: Session, path: Path) -> bool:
     from ..config import ConfigError
     try:
         return session.config_for(path).is_excluded(str(path))
-    except ConfigError:
-        return False  # the file's own lint reports the broken config
+    except ConfigError as exc:
+        if exc.args:  # the first file or folder under a broken config reports it; the rest are silent
+            session.error(str(exc))
+        return False
 
 
 def exit_code(session: Session, reports: list[FileReport], outputs: Outputs) -> int:
