@@ -15,6 +15,7 @@ from rich.text import Text
 from ..analysis import Analysis, AnalysisError, Figures, analyze_bytes
 from ..config import Config, ConfigError, find_config, load_config
 from . import cli
+from .console import rich_output
 
 EXIT_OK, EXIT_ERROR = 0, 2
 FORMATS = ("text", "json", "mermaid", "dot")
@@ -125,7 +126,8 @@ def _catalog(config: Config, components: tuple[Path, ...]):
 def _emit(fmt: str, analysis: Analysis, after: bool) -> None:
     figures = analysis.what_if.figures if after and analysis.what_if is not None else analysis.figures
     if fmt == "text":
-        render_text(analysis, Console(highlight=False, soft_wrap=True))
+        with rich_output() as console:
+            render_text(analysis, console)
     elif fmt == "mermaid":
         click.echo(render_mermaid(figures))
     elif fmt == "dot":
@@ -287,6 +289,13 @@ def _dot_id(text: str) -> str:
     return f'"{_dot_escape(text)}"'
 
 
+def _unused_id(wanted: str, taken) -> str:
+    """A node id no step has (a step may well be called `__output__`)."""
+    while wanted in taken:
+        wanted = f"_{wanted}_"
+    return wanted
+
+
 def render_dot(figures: Figures, name: str) -> str:
     """A digraph, one rank per wave; the critical path's nodes and edges bold red."""
     critical, critical_edges = set(figures.critical_path), figures.critical_edges
@@ -312,10 +321,11 @@ def render_dot(figures: Figures, name: str) -> str:
             attrs = ""
         lines.append(f"    {_dot_id(u)} -> {_dot_id(v)}{attrs};")
     if figures.output_targets:
-        lines.append('    "__output__" [shape=oval, label="output"];')
+        output = _unused_id("__output__", figures.components)
+        lines.append(f'    {_dot_id(output)} [shape=oval, label="output"];')
         end = figures.critical_path[-1] if figures.critical_path else None
         for sid in figures.output_targets:
             attrs = f' [color="{CRITICAL}", penwidth=2.5, style=bold]' if sid == end else ""
-            lines.append(f'    {_dot_id(sid)} -> "__output__"{attrs};')
+            lines.append(f'    {_dot_id(sid)} -> {_dot_id(output)}{attrs};')
     lines.append("}")
     return "\n".join(lines)

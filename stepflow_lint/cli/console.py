@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import sys
+from contextlib import contextmanager
 
 
 def wants_color(choice: str, stream) -> bool:
@@ -31,19 +32,18 @@ def make_console(choice: str = "auto", *, stderr: bool = False, file=None):
                    soft_wrap=True)
 
 
-def print_plain_or_rich(renderables, choice: str = "auto") -> None:
-    """Print rich renderables (tables, markdown): on a terminal as rich draws them; piped, at a
-    generous width with no trailing padding, so `rules | grep` or a file gets clean lines."""
-    import click
+@contextmanager
+def rich_output(choice: str = "auto"):
+    """A console for tables and markdown: on a terminal, rich as it is; piped or redirected, a
+    generous width, no colour and no trailing padding, so `rules | grep` gets clean lines."""
     from rich.console import Console
-    if wants_color(choice, sys.stdout) and sys.stdout.isatty():
-        console = Console(highlight=False)
-        for item in renderables:
-            console.print(item)
+    if sys.stdout.isatty() or choice == "always":
+        yield make_console(choice) if choice != "auto" else Console(highlight=False)
         return
+    import click
     buffer = io.StringIO()
-    console = Console(file=buffer, width=int(os.environ.get("COLUMNS", "0") or 0) or 120, color_system=None,
-                      force_terminal=False, highlight=False)
-    for item in renderables:
-        console.print(item)
-    click.echo("\n".join(line.rstrip() for line in buffer.getvalue().splitlines()))
+    width = 10_000  # wide enough that no row of a table wraps; trailing padding is stripped below
+    yield Console(file=buffer, width=width, color_system=None, force_terminal=False, highlight=False)
+    text = "\n".join(line.rstrip() for line in buffer.getvalue().splitlines())
+    if text:
+        click.echo(text)

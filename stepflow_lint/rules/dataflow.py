@@ -6,7 +6,7 @@ import json
 import re
 from collections import defaultdict
 
-from ..diagnostics import Edit, Severity
+from ..diagnostics import Edit, Severity, capped
 from ..diagnostics import Applicability as A
 from ..fix.edits import delete_sequence_item, insert_after_sequence_item, sequence_value, yaml_str
 from ..model import Flow, Obj, Ref, RefForm, RefKind, Scalar, Step, content_end
@@ -31,7 +31,7 @@ def _join(outer: str | None, inner: str | None) -> str | None:
 
 
 def _names(steps) -> str:
-    return ", ".join(f"`{s.id}`" for s in steps)
+    return capped(f"`{s.id}`" for s in steps)
 
 
 @register
@@ -225,7 +225,7 @@ class WholeObjectReference(Rule):
             for step, ref in whole:
                 others = [(s, r) for s, r in by_path.get((step.component, ref.target), ()) if s is not step]
                 if others:
-                    fields = ", ".join(dict.fromkeys(f"`{r.path}`" for _, r in others))
+                    fields = capped(dict.fromkeys(f"`{r.path}`" for _, r in others))
                     yield self.diagnostic(ref.span, (
                         f"`{step.id}` takes the whole output of `{ref.target}`, while `{others[0][0].id}` calls the "
                         f"same component `{step.component}` with only {fields} of it; pass the fields it needs"))

@@ -8,7 +8,7 @@ from functools import lru_cache
 import networkx as nx
 from ruamel.yaml.nodes import MappingNode
 
-from ..diagnostics import Applicability, Severity
+from ..diagnostics import Applicability, Severity, capped
 from ..fix.edits import delete_mapping_entry
 from ..model import RefKind, iter_refs
 from .base import LintContext, Rule, register
@@ -140,7 +140,7 @@ class FalseDependency(Rule):
         only = graph.executed if step.id in graph.executed else None
         before = _longest(graph.dag, weight, only)
         after = _longest(trimmed, weight, only)
-        names = ", ".join(f"`{t}`" for t in freed)
+        names = capped(f"`{t}`" for t in freed)
         message = f"`{step.id}` waits for {names} only through `{entry.name}`: {why}"
         if after < before:
             message += f"; without it the critical path drops from {_fmt(before, unit)} to {_fmt(after, unit)}"

@@ -6,7 +6,7 @@ import difflib
 
 import networkx as nx
 
-from ..diagnostics import Applicability, Edit, Severity
+from ..diagnostics import Applicability, Edit, Severity, capped
 from ..fix.edits import delete_sequence_item, move_sequence_item, sequence_value
 from ..model import Flow, Ref, RefKind, Step
 from .base import LintContext, Rule, register
@@ -199,7 +199,7 @@ class DependencyCycle(Rule):
             for group, order, ref in cycle_findings(graph):
                 first = order[0]
                 span = (ref.target_span or ref.span) if ref is not None else graph.steps[first].id_span
-                chain = " → ".join(f"`{sid}`" for sid in order + [first])
+                chain = capped([f"`{sid}`" for sid in order] + [f"`{first}`"], sep=" → ", limit=12)
                 extra = len(group) - len(order)
                 more = f" ({extra} more step{'s' if extra > 1 else ''} of this group also wait on the cycle)" \
                     if extra > 0 else ""
@@ -289,7 +289,7 @@ class UnusedStep(Rule):
             for step in unused:
                 users = sorted((u for u in graph.dag.successors(step.id)), key=lambda u: graph.steps[u].index)
                 if users and all(u in unused_ids for u in users):
-                    why = f"only unused steps ({', '.join(f'`{u}`' for u in users)}) reference it"
+                    why = f"only unused steps ({capped(f'`{u}`' for u in users)}) reference it"
                 else:
                     why = "nothing reaches it from `output`"
                 message = (f"step `{step.id}` never runs: {why} and it has no `mustExecute: true`, "
