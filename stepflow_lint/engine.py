@@ -15,7 +15,7 @@ from .model import Flow, Problem, build_flow
 from .yaml.parse import Document, ParseError, gc_paused, parse
 from .rules import LintContext, Rule, all_rules
 from .yaml.source import DecodeError, Source
-from .suppression import filter_suppressed
+from .suppression import Usage, filter_suppressed
 
 # The model reads nested values recursively; the parser already caps nesting,
 # so a higher limit here is bounded and never reached by honest input.
@@ -97,22 +97,33 @@ def _finish(ctx: LintContext, config: Config, timings: dict[str, float]) -> Lint
     clock = time.perf_counter()
     found: list[Diagnostic] = []
     per_rule: dict[str, float] = defaultdict(float)
+    late = [rule for rule in rules if rule.after_suppression]
     for rule in rules:
-        if rule.needs_flow and ctx.flow is None:
+        if (rule.needs_flow and ctx.flow is None) or rule.after_suppression:
             continue
         start = time.perf_counter()
         found.extend(rule.check(ctx))
         per_rule[rule.code] += time.perf_counter() - start
     timings["rules"] = time.perf_counter() - clock
     timings.update({f"rule:{code}": t for code, t in per_rule.items()})
+    _set_path_and_severity(found, ctx, config)
+    usage = Usage() if late else None
+    kept = filter_suppressed(ctx.source, _dedupe(found), usage)
+    if late:
+        ctx.noqa_usage, ctx.enabled_codes = usage, frozenset(rule.code for rule in rules)
+        judged = [diag for rule in late for diag in rule.check(ctx)]
+        _set_path_and_severity(judged, ctx, config)
+        kept += filter_suppressed(ctx.source, judged, blanket=False)
+    kept.sort(key=Diagnostic.sort_key)
+    return LintResult(ctx.source, kept, timings=timings)
+
+
+def _set_path_and_severity(found: list[Diagnostic], ctx: LintContext, config: Config) -> None:
     for diag in found:
         diag.path = ctx.source.path
         override = config.severity.get(diag.code)
         if override is not None:
             diag.severity = override
-    kept = filter_suppressed(ctx.source, _dedupe(found))
-    kept.sort(key=Diagnostic.sort_key)
-    return LintResult(ctx.source, kept, timings=timings)
 
 
 def _dedupe(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

@@ -19,6 +19,7 @@ from .pipeline import write_or_report
 from .session import Session
 from .targets import Target
 
+UNUSED_NOQA = "SF006"
 _EXISTING = re.compile(r"(?P<lead>\s*#\s*noqa:\s*)(?P<codes>[A-Za-z]+[0-9]+(?:\s*,\s*[A-Za-z]+[0-9]+)*)",
                        re.IGNORECASE)
 
@@ -44,6 +45,8 @@ def noqa_text(source: Source, diagnostics) -> tuple[str, int]:
     """The text with noqa comments added, and how many lines got one."""
     wanted: dict[int, set[str]] = defaultdict(set)
     for diag in diagnostics:
+        if diag.code == UNUSED_NOQA:
+            continue  # suppressing "this noqa is unused" with another noqa would only hide it
         present = line_suppressions(source.line_text(diag.span.line))
         if present is None or (present is not frozenset({"*"}) and diag.code not in present):
             wanted[diag.span.line].add(diag.code)

@@ -1,7 +1,7 @@
 """Every rule, one module per family; importing this package registers them all."""
 
 # Imported for their side effect: each rule class registers itself.
-from . import (ai, dataflow, dependencies, legacy, references, structure, syntax,  # noqa: F401
+from . import (ai, dataflow, dependencies, legacy, noqa, references, structure, syntax,  # noqa: F401
                testcases, validation, variables)
 from .base import REGISTRY, LintContext, Rule, register
 
