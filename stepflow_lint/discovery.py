@@ -57,8 +57,9 @@ def not_a_flow(root: Node | None, text: str, path: Path, *, multi_document: bool
         return NotAFlow("empty" if not text.strip() else "it does not look like a Stepflow flow", False)
     if isinstance(root, SequenceNode):
         items = [item for item in root.value if isinstance(item, MappingNode)]
-        if items and len(items) == len(root.value) and not any(_keys(i) & {"component", "id"} for i in items):
+        if items and len(items) == len(root.value) and not any("component" in _keys(i) for i in items):
             kind = "an Ansible playbook" if any(_keys(i) & {"hosts", "import_playbook"} for i in items) \
+                else "pre-commit hook definitions" if any({"entry", "language"} <= _keys(i) for i in items) \
                 else "a YAML list of mappings, not a flow"
             return NotAFlow(kind, True)
         return NotAFlow("its root is not a mapping", False)
@@ -73,6 +74,8 @@ def not_a_flow(root: Node | None, text: str, path: Path, *, multi_document: bool
         return NotAFlow("a Stepflow engine config", True)
     if keys & {"jobs", "on", "stages", "pipeline", "workflows", "repos"}:
         return NotAFlow("a CI configuration", True)
+    if "runs" in keys and path.stem == "action":
+        return NotAFlow("a GitHub Action definition", True)
     if "services" in keys or path.name.startswith(("docker-compose", "compose.")):
         return NotAFlow("a Docker Compose file", True)
     if "site_name" in keys:

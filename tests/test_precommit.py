@@ -25,6 +25,8 @@ EVERYDAY_YAML = {
     "k8s/all.yaml": "apiVersion: v1\nkind: Service\nmetadata: {name: a}\n---\n"
                     "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: b}\n",
     ".github/workflows/ci.yml": "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps: [{run: 'true'}]\n",
+    "action.yml": "name: a\ndescription: d\ninputs: {}\noutputs: {}\nruns: {using: composite, steps: []}\n",
+    ".pre-commit-hooks.yaml": "- id: h\n  name: h\n  entry: h\n  language: python\n",
     "flows/good.yaml": "name: n\ndescription: d\nsteps:\n  - id: a\n    component: /x\noutput: { $step: a }\n",
 }
 BAD_FLOW = "name: n\ndescription: d\nsteps:\n  - id: a\n    component: /x\n    component: /y\noutput: { $step: a }\n"
