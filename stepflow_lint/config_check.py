@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-from .config import Config
+from .config import Config, ConfigError
 
 
 def _codes() -> list[str]:
@@ -87,3 +87,11 @@ def config_problems(config: Config) -> list[str]:
                 if problem:
                     problems.append(f"[{prefix}rules.{code}] {name}: {problem}, got {value!r}")
     return problems
+
+
+def checked(config: Config) -> Config:
+    """``config`` itself, or a :class:`ConfigError` naming its file and every problem found."""
+    problems = config_problems(config)
+    if problems:
+        raise ConfigError(f"{config.path}: " + "; ".join(problems))
+    return config

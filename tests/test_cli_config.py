@@ -120,3 +120,18 @@ def test_per_file_ignores_from_the_config(tmp_path):
     (tmp_path / "b.yaml").write_text(DUP)
     result = run("--format", "json", tmp_path)
     assert [d["path"].rsplit("/", 1)[-1] for d in json.loads(result.stdout)] == ["b.yaml"]
+
+
+@pytest.mark.parametrize("body, message", [
+    ("[rules.SF201]\nlatency-ms = 5", "[rules.SF201] latency-ms: expected a table of GLOB = number"),
+    ('fail-on = "warnings"', "`fail-on`: expected"),
+])
+def test_analyze_reports_bad_config_values_too(tmp_path, body, message):
+    config = tmp_path / "stepflow-lint.toml"
+    config.write_text(body + "\n")
+    flow = tmp_path / "f.yaml"
+    flow.write_text("name: n\ndescription: d\nsteps:\n  - id: a\n    component: /x\noutput: { $step: a }\n")
+    for args in (["analyze", flow], ["analyze", "--config", config, flow]):
+        result = run(*args)
+        assert result.exit_code == 2 and "internal error" not in result.stderr
+        assert str(config) in result.stderr and message in result.stderr

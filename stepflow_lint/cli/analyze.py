@@ -14,6 +14,7 @@ from rich.text import Text
 
 from ..analysis import Analysis, AnalysisError, Figures, analyze_bytes
 from ..config import Config, ConfigError, find_config, load_config
+from ..config_check import checked
 from . import cli
 from .console import rich_output
 
@@ -47,7 +48,7 @@ def analyze_command(flows: tuple[Path, ...], fmt: str, config_path: Path | None,
         err.print(Text("error", style="bold red"), Text(f": {message}"), sep="")
 
     try:
-        fixed_config = load_config(config_path) if config_path else None
+        fixed_config = checked(load_config(config_path)) if config_path else None
         hints = _parse_latency(latency) if latency else None
     except (ConfigError, click.BadParameter) as exc:
         error(str(exc))
@@ -106,7 +107,7 @@ def _parse_latency(values: tuple[str, ...]) -> dict[str, float]:
 
 def _nearest_config(path: Path) -> Config:
     found = find_config(path) if path.exists() else None
-    return load_config(found) if found else Config()
+    return checked(load_config(found)) if found else Config()
 
 
 def _catalog(config: Config, components: tuple[Path, ...]):

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import Config, ConfigError, find_config, load_config
-from ..config_check import config_problems
+from ..config_check import checked
 from ..diagnostics import Severity
 from .console import make_console
 
@@ -73,7 +73,7 @@ class Session:
             self.error(f"{path}: config file not found")
             return False
         try:
-            self._fixed_config = self._checked(load_config(path))
+            self._fixed_config = checked(load_config(path))
         except ConfigError as exc:
             self.error(str(exc))
             return False
@@ -94,7 +94,7 @@ class Session:
             found = self._nearest[directory]
             if found not in self._configs:
                 try:
-                    base = self._checked(load_config(found)) if found else Config()
+                    base = checked(load_config(found)) if found else Config()
                     self._configs[found] = base.with_overrides(**self._overrides())
                 except ConfigError as exc:
                     self._configs[found] = ConfigError()
@@ -106,13 +106,6 @@ class Session:
 
     def _overrides(self) -> dict:
         return {**self.options.overrides, "fail_on": self.options.fail_on}
-
-    @staticmethod
-    def _checked(config: Config) -> Config:
-        problems = config_problems(config)
-        if problems:
-            raise ConfigError(f"{config.path}: " + "; ".join(problems))
-        return config
 
     def catalog_for(self, config: Config):
         """Builtins plus `--components` plus the config's `components` (None: builtins only)."""
