@@ -234,7 +234,8 @@ def from_table(data: dict[str, Any], path: Path) -> Config:
     prefix = "tool.stepflow-lint." if path.name == "pyproject.toml" else ""
     problems = []
     config = Config(path=path)
-    for key, value in data.items():
+    # `extend-*` keys after the keys they extend, wherever they stand in the file
+    for key, value in sorted(data.items(), key=lambda item: item[0].startswith("extend-")):
         if key not in KEYS:
             close = difflib.get_close_matches(key, KEYS, n=1)
             hint = f" (did you mean `{close[0]}`?)" if close else f" (known keys: {', '.join(KEYS)})"
@@ -249,10 +250,6 @@ def from_table(data: dict[str, Any], path: Path) -> Config:
         if key.startswith("extend-"):
             parsed = getattr(config, attribute) + parsed
         setattr(config, attribute, parsed)
-    if "extend-exclude" in data and "exclude" in data:  # order-independent: both lists apply
-        config.exclude = _string_list(data["exclude"]) + _string_list(data["extend-exclude"])
-    if "extend-ignore" in data and "ignore" in data:
-        config.ignore = _code_list(data["ignore"]) + _code_list(data["extend-ignore"])
     if problems:
         raise ConfigError(f"{path}: " + "; ".join(problems))
     return config
