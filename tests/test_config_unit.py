@@ -225,3 +225,45 @@ def test_directives_positions():
         (1, 5, 11, 11, (), False),
         (2, 0, 32, 27, ("SF105",), True),
     ], "`# noqa-file…` is not a line-level noqa"
+
+
+def test_line_noqa_is_not_read_from_a_misspelt_file_directive_or_across_lines():
+    source = Source.from_text("a: 1  # noqa-file SF105\nb: 2  # noqa: SF003,\n  SF101\nc: 3  # noqa: SF102\n", "f")
+    assert [(d.line, d.codes) for d in directives(source)] == [(3, ("SF102",))]
+
+
+@pytest.mark.parametrize("length", [40, 41])
+def test_long_values_are_shortened_in_messages(length):
+    value = 10 ** (length - 1)  # `length` digits
+    message = error_of({"exclude": value})
+    shown = repr(value) if length <= 40 else repr(value)[:37] + "..."
+    assert message.endswith(f"got {shown}")
+
+
+def test_all_is_less_specific_than_any_prefix():
+    assert Config(select=["S"], ignore=["ALL"]).is_enabled("SF201")
+
+
+def test_find_config_below_a_symlink_loop(tmp_path):
+    import os
+    (tmp_path / "stepflow-lint.toml").write_text("")
+    os.symlink("loop", tmp_path / "loop")
+    assert find_config(tmp_path / "loop" / "a.yaml") == tmp_path / "stepflow-lint.toml"
+
+
+def test_an_unparsable_foreign_pyproject_is_not_ours(tmp_path):
+    (tmp_path / "stepflow-lint.toml").write_text("")
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    (sub / "pyproject.toml").write_text("[tool\n")
+    assert find_config(sub) == (tmp_path / "stepflow-lint.toml").resolve()
+
+
+def test_rule_tables_every_problem_reported():
+    config = Config(rules={"SF1": {}, "SF9": {}, "SF301": {"large-component": []}}, path=TOML)
+    assert config_problems(config) == [
+        "[rules.SF1]: no rule has this code (not a single rule code)",
+        "[rules.SF9]: no rule has this code (unknown rule code `SF9`; did you mean `SF109`?)",
+        "[rules.SF301]: unknown option(s) large-component (known: large-components, large-steps, "
+        "blob-components, min-consumers)",
+    ]
