@@ -170,3 +170,32 @@ def test_capped_separator_and_limit():
     assert capped(["a", "b", "c"], sep=" → ", limit=2) == "a → b → … and 1 more"
     assert capped(iter(["x"] * 2000), limit=1) == "x, … and 1,999 more"
     assert capped([]) == ""
+
+
+@pytest.mark.parametrize("line, start, end", [
+    ("a" * 200 + "XYZ" + "b" * 200, 200, 203),   # deep inside: cut on both sides
+    ("a" * 300 + "XYZ", 300, 303),               # at the end: cut before only
+    ("XYZ" + "b" * 300, 0, 3),                   # at the start: cut after only
+])
+def test_window_keeps_the_span_and_marks_the_cuts(line, start, end):
+    shown, new_start, new_end = text._window(line, start, end)
+    assert shown[new_start:new_end] == "XYZ"
+    assert len(shown) <= text.MAX_FRAME_WIDTH + 2
+    assert shown.startswith("…") is (start > text._CONTEXT_BEFORE)
+    assert shown.endswith("…") is (end + 100 < len(line))
+    assert shown.strip("…") in line
+
+
+def _frame_lines(span_end_line, span_end_column):
+    source = Source.from_text("l0\nl1 abc\nl2 def\nl3 ghi\n", "f")
+    start = source.offset(1, 3)
+    end = source.offset(span_end_line, span_end_column)
+    d = Diagnostic("SF003", "n", Severity.ERROR, "m", Span(start, end, 1, 3, span_end_line, span_end_column))
+    frame = text.code_frame(FileReport(source, [d]), d).plain
+    return [row.split(" | ", 1)[1] for row in frame.splitlines() if row[:1].isdigit()]
+
+
+def test_frame_shows_the_lines_a_span_covers():
+    assert _frame_lines(1, 6) == ["l0", "l1 abc"]
+    assert _frame_lines(2, 0) == ["l0", "l1 abc"], "a span ending at a line's start does not show that line"
+    assert _frame_lines(3, 2) == ["l0", "l1 abc", "l2 def", "l3 ghi"]
