@@ -52,7 +52,7 @@ def _option_problem(default: Any, value: Any) -> str | None:
     if isinstance(default, dict):
         if not isinstance(value, dict) or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
                                                   and v >= 0 for v in value.values()):
-            return 'expected a table of GLOB = number (e.g. { "/ai/*" = 2000 })'
+            return 'expected a table of GLOB = number (milliseconds, e.g. { "/ai/*" = 2000 })'
         return None
     return None
 
