@@ -2,13 +2,17 @@
 
 ``[tool.stepflow-lint]`` in ``pyproject.toml``, or the same keys at the top
 level of ``stepflow-lint.toml`` / ``.stepflow-lint.toml``; the nearest file
-up from the linted path wins (as in ruff).
+up from the linted path wins (as in ruff). Every key is read through one
+entry of ``KEYS``, so a wrong value is one error naming the file, the key and
+what is expected, never a traceback later on.
 """
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
@@ -17,8 +21,6 @@ from .diagnostics import Severity
 from .target import CURRENT, KNOWN_VERSIONS, release
 
 CONFIG_NAMES = ("stepflow-lint.toml", ".stepflow-lint.toml", "pyproject.toml")
-_KNOWN_KEYS = {"select", "ignore", "extend-select", "extend-ignore", "per-file-ignores", "exclude",
-               "extend-exclude", "severity", "rules", "components", "fail-on", "target-version"}
 
 
 class ConfigError(ValueError):
@@ -65,10 +67,13 @@ class Config:
         return found
 
     def is_excluded(self, file_path: str) -> bool:
+        if not self.exclude:
+            return False
         rel = _relative(file_path, self.root)
         return any(_glob(rel, p) or any(_glob(part, p) for part in PurePath(rel).parts) for p in self.exclude)
 
-    def with_overrides(self, *, select=None, ignore=None, extend_select=None) -> "Config":
+    def with_overrides(self, *, select=None, ignore=None, extend_select=None, exclude=None,
+                       extend_exclude=None, fail_on: Severity | None = None) -> "Config":
         clone = Config(**{k: getattr(self, k) for k in self.__dataclass_fields__})
         if select:
             clone.select = list(select)
@@ -76,6 +81,12 @@ class Config:
             clone.ignore = clone.ignore + list(ignore)
         if extend_select:
             clone.extend_select = clone.extend_select + list(extend_select)
+        if exclude:
+            clone.exclude = list(exclude)
+        if extend_exclude:
+            clone.exclude = clone.exclude + list(extend_exclude)
+        if fail_on is not None:
+            clone.fail_on = fail_on
         return clone
 
 
@@ -99,9 +110,120 @@ def _glob(path: str, pattern: str) -> bool:
 
 def _relative(file_path: str, root: Path) -> str:
     try:
-        return Path(file_path).resolve().relative_to(root.resolve()).as_posix()
+        return Path(file_path).absolute().relative_to(root.absolute()).as_posix()
     except ValueError:
+        pass
+    try:
+        return Path(file_path).resolve().relative_to(root.resolve()).as_posix()
+    except (ValueError, OSError, RuntimeError):  # a symlink loop resolves to nothing
         return PurePath(file_path).as_posix()
+
+
+# --- reading the TOML table ----------------------------------------------------------------
+
+class _Invalid(Exception):
+    """A value of the wrong shape; the message says what was expected."""
+
+
+def _describe(value: Any) -> str:
+    text = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _string_list(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _Invalid(f"expected a list of strings, got {_describe(value)}")
+    return list(value)
+
+
+def _code_list(value: Any) -> list[str]:
+    try:
+        return [v.strip().upper() for v in _string_list(value)]
+    except _Invalid:
+        raise _Invalid(f"expected a list of rule codes or prefixes (e.g. [\"SF201\", \"SF3\"]), "
+                       f"got {_describe(value)}") from None
+
+
+def severity_value(value: Any) -> Severity:
+    if not isinstance(value, str):
+        raise _Invalid(f'expected "error", "warning" or "info", got {_describe(value)}')
+    try:
+        return Severity.parse(value)
+    except ValueError:
+        raise _Invalid(f'expected "error", "warning" or "info", got {value!r}') from None
+
+
+def _table(value: Any, what: str) -> dict:
+    if not isinstance(value, dict):
+        raise _Invalid(f"expected a table of {what}, got {_describe(value)}")
+    return value
+
+
+def _per_file_ignores(value: Any) -> dict[str, list[str]]:
+    table = _table(value, "GLOB = [codes]")
+    result = {}
+    for glob, codes in table.items():
+        try:
+            result[glob] = _code_list(codes)
+        except _Invalid as exc:
+            raise _Invalid(f"{glob!r}: {exc}") from None
+    return result
+
+
+def _severities(value: Any) -> dict[str, Severity]:
+    table = _table(value, 'CODE = "error"|"warning"|"info"')
+    result = {}
+    for code, level in table.items():
+        try:
+            result[code.strip().upper()] = severity_value(level)
+        except _Invalid as exc:
+            raise _Invalid(f"{code}: {exc}") from None
+    return result
+
+
+def _rule_tables(value: Any) -> dict[str, dict[str, Any]]:
+    table = _table(value, "per-rule option tables ([rules.SF301] …)")
+    for code, options in table.items():
+        if not isinstance(options, dict):
+            raise _Invalid(f"{code}: expected a table of options, got {_describe(options)}")
+    return {code.strip().upper(): dict(options) for code, options in table.items()}
+
+
+def _components(value: Any, config_path: Path) -> list[str]:
+    try:
+        paths = _string_list(value)
+    except _Invalid:
+        raise _Invalid(f"expected a list of component catalog files, got {_describe(value)}") from None
+    return [str((config_path.parent / c).resolve()) for c in paths]
+
+
+def _target_version(value: Any) -> str:
+    found = release(value) if isinstance(value, str) else None
+    if found is None:
+        raise _Invalid(f"expected a Stepflow release such as \"{CURRENT}\" (known: {', '.join(KNOWN_VERSIONS)}), "
+                       f"got {_describe(value)}")
+    return found
+
+
+# One line per key: the Config attribute it fills and how its value is read (and checked).
+# `extend-*` keys add to the attribute their base key set.
+KEYS: dict[str, tuple[str, Callable[..., Any]]] = {
+    "select": ("select", _code_list),
+    "extend-select": ("extend_select", _code_list),
+    "ignore": ("ignore", _code_list),
+    "extend-ignore": ("ignore", _code_list),
+    "per-file-ignores": ("per_file_ignores", _per_file_ignores),
+    "exclude": ("exclude", _string_list),
+    "extend-exclude": ("exclude", _string_list),
+    "severity": ("severity", _severities),
+    "rules": ("rules", _rule_tables),
+    "components": ("components", _components),
+    "fail-on": ("fail_on", severity_value),
+    "target-version": ("target_version", _target_version),
+}
+_NEEDS_PATH = {"components"}
 
 
 def load_config(path: Path) -> Config:
@@ -109,67 +231,50 @@ def load_config(path: Path) -> Config:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read config: {exc}") from None
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise ConfigError(f"{path}: cannot read config: {reason}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     if path.name == "pyproject.toml":
-        data = data.get("tool", {}).get("stepflow-lint", {})
-    return _from_table(data, path)
+        tool = data.get("tool", {})
+        data = tool.get("stepflow-lint", {}) if isinstance(tool, dict) else {}
+        if not isinstance(data, dict):
+            raise ConfigError(f"{path}: [tool.stepflow-lint]: expected a table, got {_describe(data)}")
+    return from_table(data, path)
 
 
-def _from_table(data: dict[str, Any], path: Path) -> Config:
-    unknown = set(data) - _KNOWN_KEYS
-    if unknown:
-        raise ConfigError(f"{path}: unknown config key(s): {', '.join(sorted(unknown))}")
+def from_table(data: dict[str, Any], path: Path) -> Config:
+    prefix = "tool.stepflow-lint." if path.name == "pyproject.toml" else ""
+    problems = []
     config = Config(path=path)
-    if "select" in data:
-        config.select = _codes(data["select"], "select", path)
-    config.ignore = _codes(data.get("ignore", []), "ignore", path) + _codes(data.get("extend-ignore", []), "extend-ignore", path)
-    config.extend_select = _codes(data.get("extend-select", []), "extend-select", path)
-    config.exclude = list(data.get("exclude", [])) + list(data.get("extend-exclude", []))
-    pfi = data.get("per-file-ignores", {})
-    if not isinstance(pfi, dict):
-        raise ConfigError(f"{path}: `per-file-ignores` must be a table of glob = [codes]")
-    config.per_file_ignores = {glob: _codes(codes, f"per-file-ignores.{glob}", path) for glob, codes in pfi.items()}
-    for code, level in data.get("severity", {}).items():
+    # `extend-*` keys after the keys they extend, wherever they stand in the file
+    for key, value in sorted(data.items(), key=lambda item: item[0].startswith("extend-")):
+        if key not in KEYS:
+            close = difflib.get_close_matches(key, KEYS, n=1)
+            hint = f" (did you mean `{close[0]}`?)" if close else f" (known keys: {', '.join(KEYS)})"
+            problems.append(f"unknown config key `{prefix}{key}`{hint}")
+            continue
+        attribute, read = KEYS[key]
         try:
-            config.severity[code.upper()] = Severity.parse(level)
-        except ValueError as exc:
-            raise ConfigError(f"{path}: severity.{code}: {exc}") from None
-    rules = data.get("rules", {})
-    if not isinstance(rules, dict):
-        raise ConfigError(f"{path}: `rules` must be a table of per-rule options")
-    config.rules = {code.upper(): dict(options) for code, options in rules.items()}
-    components = data.get("components", [])
-    components = [components] if isinstance(components, str) else components
-    config.components = [str((path.parent / c).resolve()) for c in components]
-    if "fail-on" in data:
-        config.fail_on = Severity.parse(str(data["fail-on"]))
-    if "target-version" in data:
-        config.target_version = _target_version(data["target-version"], path)
+            parsed = read(value, path) if key in _NEEDS_PATH else read(value)
+        except _Invalid as exc:
+            problems.append(f"`{prefix}{key}`: {exc}")
+            continue
+        if key.startswith("extend-"):
+            parsed = getattr(config, attribute) + parsed
+        setattr(config, attribute, parsed)
+    if problems:
+        raise ConfigError(f"{path}: " + "; ".join(problems))
     return config
-
-
-def _target_version(value: Any, path: Path) -> str:
-    found = release(value) if isinstance(value, str) else None
-    if found is None:
-        raise ConfigError(f"{path}: `target-version` must be a Stepflow release such as \"{CURRENT}\" "
-                          f"(known: {', '.join(KNOWN_VERSIONS)}), found {value!r}")
-    return found
-
-
-def _codes(value: Any, key: str, path: Path) -> list[str]:
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{path}: `{key}` must be a list of rule codes")
-    return [v.strip().upper() for v in value]
 
 
 def find_config(start: Path) -> Path | None:
     """The nearest config file at or above ``start`` (a file or a directory)."""
     directory = start if start.is_dir() else start.parent
-    directory = directory.resolve()
+    try:
+        directory = directory.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: look up from the path as written
+        directory = directory.absolute()
     for folder in (directory, *directory.parents):
         for name in CONFIG_NAMES:
             candidate = folder / name
@@ -182,6 +287,7 @@ def find_config(start: Path) -> Path | None:
 
 def _has_tool_table(path: Path) -> bool:
     try:
-        return "stepflow-lint" in tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {})
+        tool = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {})
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return False
+    return isinstance(tool, dict) and "stepflow-lint" in tool

@@ -90,3 +90,15 @@ class Diagnostic:
 
     def sort_key(self) -> tuple:
         return (self.path, self.span.start, self.code, self.message)
+
+
+MAX_LISTED = 6  # names a message lists before it says how many more there are
+
+
+def capped(names, sep: str = ", ", limit: int = MAX_LISTED) -> str:
+    """``names`` joined for a message, at most ``limit`` of them and then `… and N more`, so that
+    a 10 000-step fan-out gives one readable line, not 89 KB."""
+    names = list(names)
+    if len(names) <= limit:
+        return sep.join(names)
+    return f"{sep.join(names[:limit])}{sep}… and {len(names) - limit:,} more"

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 YAML_SUFFIXES = (".yaml", ".yml")
 SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox",
@@ -36,15 +36,33 @@ class NotAFlow:
     recognised: bool  # a known other kind of YAML, skipped even when named explicitly
 
 
-def not_a_flow(root: Node | None, text: str, path: Path) -> NotAFlow | None:
+_FLOW_KEYS = frozenset({"steps", "output", "schemas", "input_schema", "output_schema", "inputSchema",
+                        "outputSchema"})
+_KUBERNETES_TEXT = re.compile(r"^apiVersion\s*:.*^kind\s*:|^kind\s*:.*^apiVersion\s*:", re.MULTILINE | re.DOTALL)
+
+
+def not_a_flow(root: Node | None, text: str, path: Path, *, multi_document: bool = False) -> NotAFlow | None:
     """Why this YAML is not a flow (Kubernetes manifest, engine config, CI file…), or None for a flow.
 
-    ``root`` is None when the file did not parse; the text then decides.
+    ``root`` is None when the file did not parse; the text then decides, and ``multi_document``
+    says the parser stopped at a second document (a Kubernetes manifest, most often).
+    A ``recognised`` answer is skipped even when the file is named explicitly (pre-commit names
+    every YAML file of a repository); the others only when found by walking a directory.
     """
     if root is None:
+        if multi_document and _KUBERNETES_TEXT.search(text) and not _FLOW_TEXT.search(text):
+            return NotAFlow("Kubernetes manifests (several YAML documents)", True)
         if _FLOW_TEXT.search(text):
             return None
         return NotAFlow("empty" if not text.strip() else "it does not look like a Stepflow flow", False)
+    if isinstance(root, SequenceNode):
+        items = [item for item in root.value if isinstance(item, MappingNode)]
+        if items and len(items) == len(root.value) and not any("component" in _keys(i) for i in items):
+            kind = "an Ansible playbook" if any(_keys(i) & {"hosts", "import_playbook"} for i in items) \
+                else "pre-commit hook definitions" if any({"entry", "language"} <= _keys(i) for i in items) \
+                else "a YAML list of mappings, not a flow"
+            return NotAFlow(kind, True)
+        return NotAFlow("its root is not a mapping", False)
     if not isinstance(root, MappingNode):
         return NotAFlow("its root is not a mapping", False)
     keys = _keys(root)
@@ -56,6 +74,16 @@ def not_a_flow(root: Node | None, text: str, path: Path) -> NotAFlow | None:
         return NotAFlow("a Stepflow engine config", True)
     if keys & {"jobs", "on", "stages", "pipeline", "workflows", "repos"}:
         return NotAFlow("a CI configuration", True)
-    if "schema" in keys or "output" in keys or "outputs" in keys:
+    if "runs" in keys and path.stem == "action":
+        return NotAFlow("a GitHub Action definition", True)
+    if "services" in keys or path.name.startswith(("docker-compose", "compose.")):
+        return NotAFlow("a Docker Compose file", True)
+    if "site_name" in keys:
+        return NotAFlow("an MkDocs configuration", True)
+    if keys & {"openapi", "swagger"}:
+        return NotAFlow("an OpenAPI document", True)
+    if keys & _FLOW_KEYS or keys & {"schema", "outputs"}:
         return None
-    return NotAFlow("it has no `steps`", False)
+    if _FLOW_TEXT.search(text):
+        return NotAFlow("it has no `steps`", False)
+    return NotAFlow("it has no `steps` or any other flow key (Helm values, an app config…?)", True)

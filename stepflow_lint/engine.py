@@ -9,12 +9,13 @@ from dataclasses import dataclass, field
 
 from .catalog import default_catalog
 from .config import Config
+from .config_check import config_problems  # noqa: F401  (re-exported: callers read it from here)
 from .diagnostics import Diagnostic, Span
 from .model import Flow, Problem, build_flow
 from .yaml.parse import Document, ParseError, gc_paused, parse
 from .rules import LintContext, Rule, all_rules
 from .yaml.source import DecodeError, Source
-from .suppression import filter_suppressed
+from .suppression import Usage, filter_suppressed
 from .target import engine_facts
 from .batch import use_batch_gc  # noqa: F401  (moved; the benchmarks and tests import it from here)
 
@@ -31,22 +32,6 @@ class LintResult:
     document: Document | None = None
     flow: Flow | None = None
     timings: dict[str, float] = field(default_factory=dict)
-
-
-def config_problems(config: Config) -> list[str]:
-    """Per-rule options that name no rule or no option of that rule (typos fail loudly)."""
-    from .rules import REGISTRY
-    problems = []
-    for code, options in config.rules.items():
-        rule = REGISTRY.get(code)
-        if rule is None:
-            problems.append(f"[rules.{code}]: no rule has this code")
-            continue
-        unknown = sorted(set(options) - set(rule.default_options))
-        if unknown:
-            known = ", ".join(rule.default_options) or "none"
-            problems.append(f"[rules.{code}]: unknown option(s) {', '.join(unknown)} (known: {known})")
-    return problems
 
 
 def select_rules(config: Config, path: str | None = None) -> list[Rule]:
@@ -102,8 +87,9 @@ def _finish(ctx: LintContext, config: Config, timings: dict[str, float]) -> Lint
     clock = time.perf_counter()
     found: list[Diagnostic] = []
     per_rule: dict[str, float] = defaultdict(float)
+    late = [rule for rule in rules if rule.after_suppression]
     for rule in rules:
-        if rule.needs_flow and ctx.flow is None:
+        if (rule.needs_flow and ctx.flow is None) or rule.after_suppression:
             continue
         start = time.perf_counter()
         found.extend(rule.check(ctx))
@@ -112,14 +98,24 @@ def _finish(ctx: LintContext, config: Config, timings: dict[str, float]) -> Lint
     timings.update({f"rule:{code}": t for code, t in per_rule.items()})
     if ctx.document is not None and ctx.document.duplicate_keys:
         _drop_fixes_in_duplicated_mappings(found, ctx.document)
+    _set_path_and_severity(found, ctx, config)
+    usage = Usage() if late else None
+    kept = filter_suppressed(ctx.source, _dedupe(found), usage)
+    if late:
+        ctx.noqa_usage, ctx.enabled_codes = usage, frozenset(rule.code for rule in rules)
+        judged = [diag for rule in late for diag in rule.check(ctx)]
+        _set_path_and_severity(judged, ctx, config)
+        kept += filter_suppressed(ctx.source, judged, blanket=False)
+    kept.sort(key=Diagnostic.sort_key)
+    return LintResult(ctx.source, kept, timings=timings)
+
+
+def _set_path_and_severity(found: list[Diagnostic], ctx: LintContext, config: Config) -> None:
     for diag in found:
         diag.path = ctx.source.path
         override = config.severity.get(diag.code)
         if override is not None:
             diag.severity = override
-    kept = filter_suppressed(ctx.source, _dedupe(found))
-    kept.sort(key=Diagnostic.sort_key)
-    return LintResult(ctx.source, kept, timings=timings)
 
 
 def _drop_fixes_in_duplicated_mappings(diagnostics: list[Diagnostic], document: Document) -> None:

@@ -112,7 +112,7 @@ def test_explicit_config_and_bad_config(tmp_path, flow):
     assert "invalid TOML" in result.stderr
     unknown = tmp_path / "unknown.toml"
     unknown.write_text('selekt = ["SF1"]\n')
-    assert "unknown config key(s): selekt" in run("--config", str(unknown), str(path)).stderr
+    assert "unknown config key `selekt` (did you mean `select`?)" in run("--config", str(unknown), str(path)).stderr
 
 
 def test_path_named_like_a_subcommand(tmp_path, monkeypatch):

@@ -49,7 +49,7 @@ def test_config_key(tmp_path, written, kept):
 def test_unknown_version_is_a_clear_error(tmp_path, value):
     path = tmp_path / "stepflow-lint.toml"
     path.write_text(f"target-version = {value}\n")
-    with pytest.raises(ConfigError, match="`target-version` must be a Stepflow release"):
+    with pytest.raises(ConfigError, match="`target-version`: expected a Stepflow release"):
         load_config(path)
     (tmp_path / "flow.yaml").write_text(CACHE_FLOW)
     result = CliRunner().invoke(cli, ["check", "--config", str(path), str(tmp_path / "flow.yaml")])

@@ -1,12 +1,15 @@
 """Command line: `stepflow-lint [PATHS…]` lints; a few subcommands do the rest.
 
 A first argument that names a subcommand runs it; anything else is a path,
-so `stepflow-lint ./run` lints a file called `run`.
+so `stepflow-lint ./run` lints a file called `run`. Subcommands register
+themselves on :data:`cli` from their own modules (see :data:`COMMAND_MODULES`).
 """
 
 from __future__ import annotations
 
+import difflib
 import importlib
+import os
 import sys
 
 import click
@@ -27,8 +30,35 @@ class LintGroup(click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if not args or (args[0] not in self.list_commands(ctx) and args[0] not in ("--help", "-h", "--version")):
+            if args:
+                self._refuse_mistyped_command(args[0], self.list_commands(ctx))
             args = [self.default_command, *args]
         return super().parse_args(ctx, args)
+
+    def _refuse_mistyped_command(self, word: str, commands: list[str]) -> None:
+        """`stepflow-lint rule` or `analyse x.yaml`: a path that does not exist and is spelt
+        almost like a subcommand is a typo, not a file to report missing."""
+        if word.startswith("-") or os.path.lexists(word) or "/" in word or "." in word:
+            return
+        close = difflib.get_close_matches(word, [c for c in commands if c != self.default_command],
+                                          n=1, cutoff=0.7)
+        if close:
+            raise click.UsageError(f"no such file or command {word!r}; did you mean `stepflow-lint {close[0]}`?")
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Lint usage and options first (linting is what the bare command does), then the subcommands."""
+        formatter.write_usage(ctx.command_path, "[OPTIONS] [PATHS]...")
+        formatter.write(f"       {ctx.command_path} COMMAND [ARGS]...\n")
+        self.format_help_text(ctx, formatter)
+        lint = self.get_command(ctx, self.default_command)
+        with click.Context(lint, info_name=ctx.command_path, parent=None) as lint_ctx:
+            records = [p.get_help_record(lint_ctx) for p in lint.get_params(lint_ctx) if p.name != "help"]
+        records += [p.get_help_record(ctx) for p in self.get_params(ctx)]
+        with formatter.section("Lint options"):
+            formatter.write_dl([r for r in records if r])
+        self.format_commands(ctx, formatter)
+        formatter.write_paragraph()
+        formatter.write_text("`stepflow-lint COMMAND --help` describes each command.")
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(self.commands) | set(COMMAND_MODULES))
@@ -46,11 +76,15 @@ def cli() -> None:
     guide's anti-patterns, with exact positions and safe fixes.
 
     \b
-    stepflow-lint [PATHS]...          lint files and directories (default: .)
+    stepflow-lint                     lint every flow below the current directory
+    stepflow-lint flows/ a.yaml       lint files and directories
+    stepflow-lint --fix flows/        apply safe fixes
+    stepflow-lint - --stdin-filename f.yaml   lint stdin
     stepflow-lint rules               list the rules
     stepflow-lint explain SF201       show a rule's documentation
     stepflow-lint run FLOW --input J  run a flow on the reference executor
     stepflow-lint test FLOW...        run flows' test cases
+    stepflow-lint server              the language server (LSP on stdio)
     """
 
 

@@ -13,7 +13,9 @@ import click
 
 from ..config import Config, ConfigError, find_config, load_config
 from ..lazy import Console, Table, Text  # rich, imported on first use
+from ..config_check import checked
 from . import cli
+from .console import rich_output
 
 if TYPE_CHECKING:
     from ..analysis import Analysis, Figures
@@ -49,7 +51,7 @@ def analyze_command(flows: tuple[Path, ...], fmt: str, config_path: Path | None,
         err.print(Text("error", style="bold red"), Text(f": {message}"), sep="")
 
     try:
-        fixed_config = load_config(config_path) if config_path else None
+        fixed_config = checked(load_config(config_path)) if config_path else None
         hints = _parse_latency(latency) if latency else None
     except (ConfigError, click.BadParameter) as exc:
         error(str(exc))
@@ -108,7 +110,7 @@ def _parse_latency(values: tuple[str, ...]) -> dict[str, float]:
 
 def _nearest_config(path: Path) -> Config:
     found = find_config(path) if path.exists() else None
-    return load_config(found) if found else Config()
+    return checked(load_config(found)) if found else Config()
 
 
 def _catalog(config: Config, components: tuple[Path, ...]):
@@ -128,7 +130,8 @@ def _catalog(config: Config, components: tuple[Path, ...]):
 def _emit(fmt: str, analysis: Analysis, after: bool) -> None:
     figures = analysis.what_if.figures if after and analysis.what_if is not None else analysis.figures
     if fmt == "text":
-        render_text(analysis, Console(highlight=False, soft_wrap=True))
+        with rich_output() as console:
+            render_text(analysis, console)
     elif fmt == "mermaid":
         click.echo(render_mermaid(figures))
     elif fmt == "dot":
@@ -290,6 +293,13 @@ def _dot_id(text: str) -> str:
     return f'"{_dot_escape(text)}"'
 
 
+def _unused_id(wanted: str, taken) -> str:
+    """A node id no step has (a step may well be called `__output__`)."""
+    while wanted in taken:
+        wanted = f"_{wanted}_"
+    return wanted
+
+
 def render_dot(figures: Figures, name: str) -> str:
     """A digraph, one rank per wave; the critical path's nodes and edges bold red."""
     critical, critical_edges = set(figures.critical_path), figures.critical_edges
@@ -315,10 +325,11 @@ def render_dot(figures: Figures, name: str) -> str:
             attrs = ""
         lines.append(f"    {_dot_id(u)} -> {_dot_id(v)}{attrs};")
     if figures.output_targets:
-        lines.append('    "__output__" [shape=oval, label="output"];')
+        output = _unused_id("__output__", figures.components)
+        lines.append(f'    {_dot_id(output)} [shape=oval, label="output"];')
         end = figures.critical_path[-1] if figures.critical_path else None
         for sid in figures.output_targets:
             attrs = f' [color="{CRITICAL}", penwidth=2.5, style=bold]' if sid == end else ""
-            lines.append(f'    {_dot_id(sid)} -> "__output__"{attrs};')
+            lines.append(f'    {_dot_id(sid)} -> {_dot_id(output)}{attrs};')
     lines.append("}")
     return "\n".join(lines)

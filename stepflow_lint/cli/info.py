@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import click
 
 from ..lazy import Console, Markdown, Table, escape, lazy_attribute  # rich, imported on first use
 from . import cli
+from .console import rich_output
 
 REGISTRY = lazy_attribute("stepflow_lint.rules", "REGISTRY")  # the rules: not for --help
 all_rules = lazy_attribute("stepflow_lint.rules", "all_rules")
@@ -27,7 +29,8 @@ def rules_command(fmt: str) -> None:
         table.add_column(column, overflow="fold")
     for rule in rules:
         table.add_row(rule.code, rule.name, str(rule.severity), str(rule.fix), rule.summary())
-    Console().print(table)
+    with rich_output() as console:
+        console.print(table)
 
 
 @cli.command("explain")
@@ -38,7 +41,15 @@ def explain_command(code: str) -> None:
     rule = REGISTRY.get(wanted.upper()) or next((r for r in REGISTRY.values() if r.name == wanted.lower()), None)
     if rule is None:
         raise click.UsageError(f"unknown rule {code!r}; `stepflow-lint rules` lists them")
-    console = Console()
+    if not sys.stdout.isatty():
+        # piped or redirected: the Markdown itself, as docs/rules.md has it
+        from ..rule_docs import rule_markdown
+        click.echo(rule_markdown(rule).rstrip("\n"))
+        return
+    _explain(Console(highlight=False), rule)
+
+
+def _explain(console, rule) -> None:
     console.print(f"[bold]{rule.code} {rule.name}[/bold]  "
                   f"(default severity: {rule.severity}; fix: {rule.fix})", highlight=False)
     console.print(Markdown(rule.documentation()))

@@ -28,47 +28,54 @@ PRELOAD = ("stepflow_lint.engine", "stepflow_lint.discovery", "stepflow_lint.fix
 
 
 class Recorder:
-    """Stands in for the command's ``Run`` where messages must wait for their turn."""
+    """Holds error and note lines until their turn comes."""
 
-    def __init__(self, fmt: str):
-        self.fmt = fmt
-        self.errors = 0
+    def __init__(self):
         self.messages: list[tuple[str, str]] = []
 
     def error(self, message: str) -> None:
-        self.errors += 1
         self.messages.append(("error", message))
 
     def note(self, message: str) -> None:
         self.messages.append(("note", message))
 
 
-def replay(messages: list[tuple[str, str]], run) -> None:
+class _Reporting(Recorder):
+    """The command's session in a worker: everything it knows, but its messages recorded."""
+
+    def __init__(self, session):
+        super().__init__()
+        self._session = session
+
+    def __getattr__(self, name: str):
+        return getattr(self._session, name)
+
+
+def replay(messages: list[tuple[str, str]], session) -> None:
     for kind, message in messages:
-        (run.error if kind == "error" else run.note)(message)
+        (session.error if kind == "error" else session.note)(message)
 
 
-# lint_one(run, diffs, path, explicit, config) -> FileReport | None, as the command's _lint_file
+# lint_one(reporter, job) -> FileReport | None; the reporter has the session's attributes
 LintOne = Callable[..., object]
 
 _UNSET = object()
-_WORK: tuple[LintOne, list, str] | None = None  # what forked workers run: set just before the fork
+_WORK: tuple[LintOne, list, object] | None = None  # what forked workers run: set just before the fork
 
 
 def _lint_in_worker(index: int):
-    lint_one, jobs, fmt = _WORK
-    recorder = Recorder(fmt)
-    diffs: list[str] = []
-    report = lint_one(recorder, diffs, *jobs[index])
-    return recorder.messages, report, diffs
+    lint_one, jobs, session = _WORK
+    reporter = _Reporting(session)
+    report = lint_one(reporter, jobs[index])
+    return reporter.messages, report
 
 
 class Plan(Recorder):
     """The files to lint and the messages met while finding them, in order."""
 
-    def __init__(self, fmt: str):
-        super().__init__(fmt)
-        self.entries: list[tuple[str, object]] = []  # ("message", (kind, text)) or ("job", args)
+    def __init__(self):
+        super().__init__()
+        self.entries: list[tuple[str, object]] = []  # ("message", (kind, text)) or ("job", job)
 
     def error(self, message: str) -> None:
         self.entries.append(("message", ("error", message)))
@@ -76,28 +83,28 @@ class Plan(Recorder):
     def note(self, message: str) -> None:
         self.entries.append(("message", ("note", message)))
 
-    def add(self, path: Path, explicit: bool, config) -> None:
-        self.entries.append(("job", (path, explicit, config)))
+    def add(self, job) -> None:
+        self.entries.append(("job", job))
 
-    def run(self, run, lint_one: LintOne, diffs: list[str]) -> Iterator[object]:
-        """Lint every file, in order; yield each report that is not None."""
-        jobs = [args for kind, args in self.entries if kind == "job"]
-        results = _parallel(lint_one, jobs, run.fmt)
+    def run(self, session, lint_one: LintOne, parallel: bool = True) -> Iterator[object]:
+        """Lint every file, in order; yield each report that is not None. Only read-only work may
+        go ``parallel``: a worker's writes to shared state (diffs, fixed files) stay in the worker."""
+        jobs = [job for kind, job in self.entries if kind == "job"]
+        results = _parallel(lint_one, jobs, session) if parallel else None
         for kind, value in self.entries:
             if kind == "message":
-                replay([value], run)
+                replay([value], session)
                 continue
             report = _UNSET
             if results is not None:
                 try:
-                    messages, report, file_diffs = next(results)
+                    messages, report = next(results)
                 except _broken_pool():  # a worker died (killed, out of memory): finish here
                     results = None
                 else:
-                    replay(messages, run)
-                    diffs.extend(file_diffs)
+                    replay(messages, session)
             if report is _UNSET:
-                report = lint_one(run, diffs, *value)
+                report = lint_one(session, value)
             if report is not None:
                 yield report
 
@@ -134,13 +141,13 @@ def worker_count(files: int) -> int:
     return min(jobs, files)
 
 
-def _parallel(lint_one: LintOne, jobs: list, fmt: str):
+def _parallel(lint_one: LintOne, jobs: list, session):
     """An iterator over the workers' results in job order, or None to lint in this process."""
     workers = worker_count(len(jobs))
     if not workers:
         return None
     global _WORK
-    _WORK = (lint_one, jobs, fmt)
+    _WORK = (lint_one, jobs, session)
     for module in PRELOAD:  # once here rather than once in every worker
         importlib.import_module(module)
     import multiprocessing

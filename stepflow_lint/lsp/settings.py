@@ -73,9 +73,9 @@ class Settings:
 
 
 def _read_table(table: dict[str, Any], root: Path) -> Config:
-    from ..config import _from_table  # the config file's own reader, so both validate alike
+    from ..config import from_table  # the config file's own reader, so both validate alike
     # Relative `components` paths are read from the workspace root.
-    return _from_table(table, root / "editor settings")
+    return from_table(table, root / "editor settings")
 
 
 class ConfigResolver:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, Severity
 from ..yaml.source import Source
 
-FORMATS = ("text", "concise", "json", "sarif", "github", "junit")
+FORMATS = ("text", "concise", "json", "sarif", "github", "gitlab", "junit", "pylint")
 
 
 @dataclass
@@ -17,6 +17,11 @@ class FileReport:
     source: Source
     diagnostics: list[Diagnostic]
     fixed: int = 0
+    fail_level: Severity = Severity.WARNING  # findings at or above it fail the run (and JUnit's test case)
+    applied: list[Diagnostic] = field(default_factory=list)  # the fixes --fix applied
+
+    def failing(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity >= self.fail_level]
 
 
 def one_based(source: Source, offset: int) -> tuple[int, int]:

@@ -12,11 +12,29 @@ _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.
 MAX_FRAME_LINES = 5
 
 
-def render(reports: list[FileReport], console: Console) -> None:
+MAX_FRAME_WIDTH = 120   # a longer source line is shown as a window around the span
+_CONTEXT_BEFORE = 40
+
+
+def render(reports: list[FileReport], console: Console, *, with_summary: bool = True) -> None:
     for report in reports:
         for diag in report.diagnostics:
             _diagnostic(report, diag, console)
-    console.print(summary(reports), highlight=False)
+    if with_summary:
+        console.print(summary(reports), highlight=False)
+
+
+def _window(line: str, start: int, end: int) -> tuple[str, int, int]:
+    """The part of a long line worth showing: from a little before the span, at most
+    MAX_FRAME_WIDTH characters, with `…` where it was cut (as ruff does); the span's new bounds."""
+    if len(line) <= MAX_FRAME_WIDTH:
+        return line, start, end
+    first = max(0, min(start - _CONTEXT_BEFORE, len(line) - MAX_FRAME_WIDTH))
+    last = min(len(line), first + MAX_FRAME_WIDTH)
+    prefix = "…" if first > 0 else ""
+    suffix = "…" if last < len(line) else ""
+    shift = first - len(prefix)
+    return prefix + line[first:last] + suffix, start - shift, min(end, last) - shift
 
 
 def _diagnostic(report: FileReport, diag, console: Console) -> None:
@@ -54,11 +72,12 @@ def code_frame(report: FileReport, diag) -> Text | None:
     out.append(f"{' ' * width} |\n", style="blue")
     for number in range(first, last + 1):
         line = source.line_text(number).replace("\t", " ")
+        start = span.column if number == span.line else 0
+        end = span.end_column if span.end_line == span.line else len(line)
+        line, start, end = _window(line, start, end)
         out.append(f"{number + 1:>{width}} | ", style="blue")
         out.append(line + "\n")
         if number == span.line:
-            start = span.column
-            end = span.end_column if span.end_line == span.line else len(line)
             end = max(end, start + 1)
             pad = cell_len(line[:start])
             marks = max(cell_len(line[start:end]), 1)

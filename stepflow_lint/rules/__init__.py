@@ -2,7 +2,7 @@
 
 # Imported for their side effect: each rule class registers itself.
 from . import (ai, ambiguous, components, dataflow, dependencies, execution, extraction, ignored,  # noqa: F401
-               legacy, references, structure, syntax, testcases, validation, variables)
+               legacy, noqa, references, structure, syntax, testcases, validation, variables)
 from .base import REGISTRY, LintContext, Rule, register
 
 __all__ = ["REGISTRY", "LintContext", "Rule", "register", "all_rules"]

@@ -31,6 +31,8 @@ class LintContext:
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     catalog: Any = None
     engine: EngineFacts = CURRENT_FACTS   # what the target engine release does (config `target-version`)
+    noqa_usage: Any = None  # suppression.Usage, for rules that judge the noqa comments themselves
+    enabled_codes: frozenset[str] = frozenset()
     _graphs: dict[int, FlowGraph] = field(default_factory=dict)
     _indexes: dict[int, FlowIndex] = field(default_factory=dict)
     _inputs: dict[str | None, tuple[frozenset[str] | None, frozenset[str]]] = field(default_factory=dict)
@@ -87,6 +89,7 @@ class Rule:
     fix: ClassVar[Applicability] = Applicability.NONE
     needs_flow: ClassVar[bool] = True
     default_options: ClassVar[dict[str, Any]] = {}
+    after_suppression: ClassVar[bool] = False  # runs on what `# noqa` left (SF006 judges the comments)
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:  # pragma: no cover - abstract
         raise NotImplementedError

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from ..diagnostics import Edit, Severity
+from ..diagnostics import Edit, Severity, capped
 from ..diagnostics import Applicability as A
 from ..fix.edits import insert_after_sequence_item, sequence_value, yaml_str
 from ..model import Flow, Ref, RefForm, RefKind, Step, content_end
@@ -26,7 +26,7 @@ _join = join_paths
 
 
 def _names(steps) -> str:
-    return ", ".join(f"`{s.id}`" for s in steps)
+    return capped(f"`{s.id}`" for s in steps)
 
 
 @register
@@ -224,7 +224,7 @@ class WholeObjectReference(Rule):
             for step, ref in whole:
                 others = [(s, r) for s, r in by_path.get((step.component, ref.target), ()) if s is not step]
                 if others:
-                    fields = ", ".join(dict.fromkeys(f"`{r.path}`" for _, r in others))
+                    fields = capped(dict.fromkeys(f"`{r.path}`" for _, r in others))
                     yield self.diagnostic(ref.span, (
                         f"`{step.id}` takes the whole output of `{ref.target}`, while `{others[0][0].id}` calls the "
                         f"same component `{step.component}` with only {fields} of it; pass the fields it needs"))

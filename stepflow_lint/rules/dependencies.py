@@ -8,7 +8,7 @@ from functools import lru_cache
 from ..lazy import networkx as nx  # imported on first use: it costs 0.3 s
 from ruamel.yaml.nodes import MappingNode
 
-from ..diagnostics import Applicability, Severity
+from ..diagnostics import Applicability, Severity, capped
 from ..edge_cuts import EdgeCuts
 from ..fix.edits import delete_mapping_entry
 from ..model import RefKind, iter_refs
@@ -150,7 +150,7 @@ class FalseDependency(Rule):
                     or table.stops_running(step.id, removed):
                 return None
             before, after = table.critical_paths(step.id, removed, only_executed)
-        names = ", ".join(f"`{t}`" for t in freed)
+        names = capped(f"`{t}`" for t in freed)
         message = f"`{step.id}` waits for {names} only through `{entry.name}`: {why}"
         if after < before:
             message += f"; without it the critical path drops from {_fmt(before, unit)} to {_fmt(after, unit)}"

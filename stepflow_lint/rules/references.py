@@ -6,7 +6,7 @@ import difflib
 
 from ..lazy import networkx as nx  # imported on first use: it costs 0.3 s
 
-from ..diagnostics import Applicability, Severity
+from ..diagnostics import Applicability, Severity, capped
 from ..fix.edits import move_sequence_item, sequence_value
 from ..model import Flow, Ref, RefKind, Step
 from .base import LintContext, Rule, register
@@ -200,7 +200,7 @@ class DependencyCycle(Rule):
             for group, order, ref in cycle_findings(graph):
                 first = order[0]
                 span = (ref.target_span or ref.span) if ref is not None else graph.steps[first].id_span
-                chain = " → ".join(f"`{sid}`" for sid in order + [first])
+                chain = capped([f"`{sid}`" for sid in order] + [f"`{first}`"], sep=" → ", limit=12)
                 extra = len(group) - len(order)
                 more = f" ({extra} more step{'s' if extra > 1 else ''} of this group also wait on the cycle)" \
                     if extra > 0 else ""

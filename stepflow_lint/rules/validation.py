@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..lazy import networkx as nx  # imported on first use: it costs 0.3 s
 
-from ..diagnostics import Severity
+from ..diagnostics import Severity, capped
 from ..model import RefKind
 from ..model.expressions import Ref
 from ..patterns import GlobSet
@@ -80,7 +80,7 @@ class LateValidation(Rule):
                 pending = [v for v in validators if v.id not in later]  # others check this step's output
                 if not pending or any(v.id in ancestors for v in pending):
                     continue
-                names = ", ".join(f"`{v.id}`" for v in pending)
+                names = capped(f"`{v.id}`" for v in pending)
                 yield self.diagnostic(reads[0].span, f"`{step.id}` ({step.component}) reads the workflow input "
                                       f"directly and starts before {names} has validated it")
 
