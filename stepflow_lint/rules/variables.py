@@ -78,9 +78,7 @@ class UndefinedVariable(Rule):
     def check(self, ctx: LintContext):
         parents = _parents(ctx)
         for flow in ctx.flows:
-            owner = flow
-            while owner.variables is None and id(owner) in parents:
-                owner = parents[id(owner)]
+            owner = _variables_owner(flow, parents)
             if owner.variables is None:
                 continue
             declared = _declared_variables(owner.variables)
@@ -143,9 +141,7 @@ class MissingVariableSchema(Rule):
     def check(self, ctx: LintContext):
         parents = _parents(ctx)
         for flow in ctx.flows:
-            owner = flow
-            while owner.variables is None and id(owner) in parents:
-                owner = parents[id(owner)]
+            owner = _variables_owner(flow, parents)
             if owner.variables is not None:
                 continue
             seen: set[str] = set()
@@ -158,3 +154,12 @@ class MissingVariableSchema(Rule):
                                       f"`$variable: {ref.target}` in a flow without a variables schema: a run that "
                                       f"does not pass `{ref.target}` fails (\"Undefined variable\"); declare it "
                                       "under `schemas.properties.variables` or give it a `default`")
+
+
+def _variables_owner(flow, parents: dict):
+    """The flow whose variables schema governs ``flow``: itself, else the nearest enclosing flow
+    that has one (a `$literal` subflow reads its parent's variables), else the outermost flow."""
+    owner = flow
+    while owner.variables is None and id(owner) in parents:
+        owner = parents[id(owner)]
+    return owner
