@@ -66,12 +66,23 @@ class PositionMap:
             end -= 1
         return end
 
-    def position(self, offset: int) -> types.Position:
-        """The LSP position of a core offset."""
+    def line_and_units(self, offset: int) -> tuple[int, int]:
+        """The line and the column in client units of a core offset."""
         offset = max(0, min(offset + self.shift, len(self.text)))
         line = bisect.bisect_right(self.line_starts, offset) - 1
-        start = self.line_starts[line]
-        return types.Position(line, _units(self.text[start:offset], self.encoding))
+        return line, _units(self.text[self.line_starts[line]:offset], self.encoding)
+
+    def position(self, offset: int) -> types.Position:
+        """The LSP position of a core offset."""
+        return types.Position(*self.line_and_units(offset))
+
+    def position_json(self, offset: int) -> dict:
+        """:meth:`position` as the JSON object the wire carries (no lsprotocol object to build and unstructure)."""
+        line, character = self.line_and_units(offset)
+        return {"line": line, "character": character}
+
+    def range_json(self, start: int, end: int) -> dict:
+        return {"start": self.position_json(start), "end": self.position_json(end)}
 
     def offset(self, position: types.Position) -> int:
         """The core offset of a client position; positions past a line's end or the text's end are clamped."""

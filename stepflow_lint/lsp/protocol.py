@@ -5,6 +5,8 @@
   narrowed to that choice before pygls reads it.
 * Open documents live in :mod:`documents` (the server applies edits itself,
   clamping bad ranges), so pygls's own copy is not updated on every keystroke.
+
+It also sends notifications whose parameters are JSON already (:meth:`notify_json`).
 """
 
 from __future__ import annotations
@@ -42,3 +44,11 @@ class StepflowProtocol(LanguageServerProtocol):
     def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams):
         if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CLOSE)) is not None:
             yield handler, (params,), None
+
+    def notify_json(self, method: str, params: dict) -> None:
+        """Send a notification whose params are plain JSON data, as they are.
+
+        `notify` wraps params in lsprotocol's message class and unstructures it with cattrs, object
+        by object: for the hundreds of diagnostics of a large flow that cost more than the lint.
+        `_send_data` writes a dict with `json.dumps` alone (and the same headers)."""
+        self._send_data({"jsonrpc": self.VERSION, "method": method, "params": params})

@@ -140,8 +140,10 @@ class StepflowServer(LanguageServer):
 
     def _publish(self, doc: OpenDocument, snapshot: Snapshot) -> None:
         if not self.pull_mode:
-            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
-                doc.uri, snapshot.lsp_diagnostics, snapshot.version))
+            params = {"uri": doc.uri, "diagnostics": snapshot.payload}
+            if snapshot.version is not None:
+                params["version"] = snapshot.version
+            self.protocol.notify_json(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, params)
             doc.published_version = snapshot.version
 
     def _wake(self, doc: OpenDocument, snapshot: Snapshot) -> None:
@@ -200,7 +202,7 @@ def build_snapshot(request: LintRequest) -> Snapshot:
     try:
         with gc_paused():  # as the engine does while linting: nothing made here is garbage yet
             snapshot = Snapshot(request)
-            snapshot.lsp_diagnostics  # convert here too, off the event loop
+            snapshot.payload  # convert here too, off the event loop
         return snapshot
     except Exception as exc:  # noqa: BLE001 - the editor must keep working whatever the core does
         log.exception("linting %s failed", request.uri)

@@ -76,9 +76,16 @@ class Snapshot:
         return Locations(self.flow)
 
     @cached_property
+    def payload(self) -> list[dict]:
+        """The diagnostics as `publishDiagnostics` sends them (JSON-ready dicts)."""
+        from .diagnostics import to_payload
+        return [to_payload(diag, self) for diag in self.diagnostics]
+
+    @cached_property
     def lsp_diagnostics(self) -> list:
+        """The same diagnostics as lsprotocol objects, for pull reports (built only when asked)."""
         from .diagnostics import to_lsp
-        return [to_lsp(diag, self) for diag in self.diagnostics]
+        return [to_lsp(item) for item in self.payload]
 
 
 def _looks_like_flow(result: LintResult, path: str) -> bool:
