@@ -48,3 +48,10 @@ def test_range_edits_apply_in_the_client_encoding():
     assert apply_change(TEXT, change, UTF16) == TEXT.replace("c: 😀😀", "c: Z😀")
     whole = types.TextDocumentContentChangeWholeDocument(text="new")
     assert apply_change(TEXT, whole, UTF8) == "new"
+
+
+@pytest.mark.parametrize("text", ["", "a", "a\n", "a\nb", "\n\n", "a\nbc\n\nd", "a\r\nb", "a\rb\n", "é😀\nx\n"])
+def test_line_starts_of_every_line_break_shape(text):
+    import re
+    expected = [0, *(m.end() for m in re.finditer(r"\r\n|\r|\n", text))]
+    assert PositionMap(text).line_starts == expected

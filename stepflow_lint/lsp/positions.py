@@ -8,6 +8,7 @@ pure ASCII are the same in every encoding, so only other lines are re-counted.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 
 from lsprotocol import types
@@ -47,6 +48,19 @@ def _column_from_units(line: str, units: int, encoding: str) -> int:
     return len(line)
 
 
+def _line_starts(text: str) -> list[int]:
+    """The offset of every line's start. Every edit needs them (a 5 000-line document: 6 ms with one
+    regex match object per line), so text with `\n` breaks only is measured line by line in C."""
+    if "\r" in text:
+        return [0, *(match.end() for match in _LINE_BREAK.finditer(text))]
+    lines = text.split("\n")
+    lines.pop()  # the last line has no break after it
+    return list(itertools.accumulate(map(_PLUS_ONE, map(len, lines)), initial=0))
+
+
+_PLUS_ONE = (1).__add__
+
+
 class PositionMap:
     """Offsets and LSP positions of one text, in one encoding."""
 
@@ -55,9 +69,7 @@ class PositionMap:
         self.encoding = encoding
         # The core's offsets are into the text without a leading BOM; the editor's text keeps it.
         self.shift = shift
-        if line_starts is None:
-            line_starts = [0, *(match.end() for match in _LINE_BREAK.finditer(text))]
-        self.line_starts = line_starts
+        self.line_starts = line_starts if line_starts is not None else _line_starts(text)
 
     def _line_end(self, line: int) -> int:
         """Offset of the end of ``line``'s content, before its line break."""
