@@ -140,7 +140,7 @@ def exit_code(session: Session, reports: list[FileReport], outputs: Outputs) -> 
         return EXIT_ERROR
     if session.options.exit_zero or session.options.add_noqa:
         return EXIT_OK
-    if getattr(session, "verify_refused", 0):  # --verify refused a fix that changes a result
+    if session.verify_refused:  # --verify refused a fix that changes a result
         return EXIT_FINDINGS
     if session.options.diff:
         return EXIT_FINDINGS if outputs.diffs else EXIT_OK

@@ -44,6 +44,7 @@ class Session:
     def __init__(self, options: LintOptions):
         self.options = options
         self.errors = 0
+        self.verify_refused = 0  # files whose fixes --verify refused: they changed a result (exit 1)
         self.err = make_console(options.color, stderr=True)
         self._fixed_config: Config | None = None
         self._configs: dict[Path | None, Config | ConfigError] = {}

@@ -75,7 +75,7 @@ def _request(verify_input, stepflow_config, simulate, latency, engine, profile_p
     return VerifyRequest(value, options, profile_path)
 
 
-def verified_outcome(run, linted, outcome, config, catalog, unsafe: bool):
+def verified_outcome(session, linted, outcome, config, catalog, unsafe: bool):
     """What to write after --verify: ``outcome``, the safe fixes only, or None (leave the file as it is)."""
     context = click.get_current_context(silent=True)
     request: VerifyRequest | None = context.meta.get(META_KEY) if context is not None else None
@@ -89,30 +89,30 @@ def verified_outcome(run, linted, outcome, config, catalog, unsafe: bool):
     try:
         options = with_simulation_settings(replace(request.options, catalog=request.options.catalog or catalog), config)
     except ExecutorError as exc:
-        run.error(f"{source.path}: {exc}")
+        session.error(f"{source.path}: {exc}")
         return None
     result = verify_fix(source.text, outcome.text, Path(source.path), options, verify_input=request.verify_input)
     if result.verdict == CANNOT_RUN:
-        run.note(f"{source.path}: not verified: {result.reason}")
+        session.note(f"{source.path}: not verified: {result.reason}")
         if not unsafe:
             return outcome
         safe = fix_source(source, config, unsafe=False, catalog=catalog, linted=linted)
-        run.note(f"{source.path}: only safe fixes are applied; unsafe fixes need a verified run")
+        session.note(f"{source.path}: only safe fixes are applied; unsafe fixes need a verified run")
         return safe if safe.changed else None
     if request.profile_path is not None:
         from .run import write_profile
         try:
             write_profile(request.profile_path, {source.path: result.profile_document()})
         except ExecutorError as exc:
-            run.error(str(exc))
+            session.error(str(exc))
     for case in result.cases:
         status = "same result" if case.equal else "[red]result changed[/red]"
-        run.err.print(f"verify {source.path} :: {case.name}: {status}; makespan "
+        session.err.print(f"verify {source.path} :: {case.name}: {status}; makespan "
                       f"{case.makespan_before_ms:.1f} ms → {case.makespan_after_ms:.1f} ms", highlight=False)
     if result.verdict == CHANGED:
         for case in result.changed_cases:
-            run.err.print(f"[bold red]refused[/bold red]: {source.path}: the fixes change the result of case "
+            session.err.print(f"[bold red]refused[/bold red]: {source.path}: the fixes change the result of case "
                           f"{case.name!r}: {case.difference}; the file is left as it was", highlight=False)
-        run.verify_refused = getattr(run, "verify_refused", 0) + 1
+        session.verify_refused += 1
         return None
     return outcome
