@@ -337,3 +337,11 @@ def test_engine_url_must_be_a_url(tmp_path: Path):
     loaded = load_flow_bytes(b"steps: []\noutput: 1\n", tmp_path / "f.yaml")
     with pytest.raises(ExecutorError, match="expected a URL"):
         open_backend(loaded, SessionOptions(engine="somewhere"))
+
+
+def test_test_runner_accepts_exactly_the_matchers_sf112_accepts():
+    """`stepflow-lint test` refuses flows with lint errors: a matcher the executor knew and SF112
+    rejected could never be used, and one SF112 accepted but the executor lacked would fail at run time."""
+    from stepflow_lint.executor.testing import MATCHERS as RUN_MATCHERS
+    from stepflow_lint.rules.testcases import MATCHERS as LINT_MATCHERS
+    assert set(RUN_MATCHERS) == set(LINT_MATCHERS)

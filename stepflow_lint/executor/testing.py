@@ -21,7 +21,6 @@ MATCHERS: dict[str, Callable[[float, Any], bool]] = {
     "$greater_than": lambda actual, bound: actual > bound,
     "$greater_than_or_equal": lambda actual, bound: actual >= bound,
     "$equals": lambda actual, bound: actual == bound,
-    "$between": lambda actual, bound: bound[0] <= actual <= bound[1],
 }
 METRICS = ("execution_time_ms", "memory_usage_mb")
 
@@ -141,9 +140,6 @@ def matcher_problems(wanted: Any) -> list[str]:
         for name, bound in matchers.items():
             if name not in MATCHERS:
                 problems.append(f"unknown matcher {name!r} (known: {', '.join(MATCHERS)})")
-            elif name == "$between":
-                if not (isinstance(bound, list) and len(bound) == 2 and all(_number(b) for b in bound)):
-                    problems.append(f"{name} takes [low, high]")
             elif not _number(bound):
                 problems.append(f"{name} takes a number, got {_show(bound)}")
     return problems
