@@ -2,7 +2,8 @@
 `stepflow-server`, which shows the behaviour the rule's message claims.
 
 * SF114 — `skipIf: true` and `onSkip` are ignored: the step runs, its output is used as is.
-* SF115 — ignored keys: the run succeeds and gives the same output as the flow without them.
+* SF115 — ignored keys (of the flow, a step, `onError`, or beside a reference's operator): the run
+  succeeds and gives the same output as the flow without them.
 * SF116 — look-alikes reach the component as literal data; a `$if` on a mapping takes `then`.
 * SF117 — `put_blob` without `blob_type`: the run fails.
 * SF106 — a misspelt builtin: the run fails.
@@ -59,6 +60,10 @@ def run(server: OfficialServer, flow: dict, given) -> dict:
     return item
 
 
+# The keys each reference form reads (ENGINE.md, Expressions): anything else beside the operator is dropped.
+REFERENCE_KEYS = {"$step": {"$step", "path"}, "$input": {"$input"}, "$variable": {"$variable", "default"}}
+
+
 def without_ignored_keys(flow: dict) -> dict:
     clean = {k: v for k, v in flow.items() if k in ROOT_KEYS}
     clean["steps"] = []
@@ -66,8 +71,21 @@ def without_ignored_keys(flow: dict) -> dict:
         kept = {k: v for k, v in step.items() if k in STEP_KEYS}
         if isinstance(kept.get("onError"), dict):
             kept["onError"] = {k: v for k, v in kept["onError"].items() if k in ON_ERROR_KEYS}
+        if "input" in kept:
+            kept["input"] = without_reference_junk(kept["input"])
         clean["steps"].append(kept)
     return clean
+
+
+def without_reference_junk(value):
+    if isinstance(value, list):
+        return [without_reference_junk(item) for item in value]
+    if not isinstance(value, dict) or "$literal" in value:
+        return value
+    operator = next((key for key in REFERENCE_KEYS if key in value), None)
+    if operator is not None:
+        return {k: v for k, v in value.items() if k in REFERENCE_KEYS[operator]}
+    return {k: without_reference_junk(v) for k, v in value.items()}
 
 
 def test_every_new_rule_has_an_engine_fixture():

@@ -69,6 +69,17 @@ def replace_scalar(node: ScalarNode, new: str) -> Edit:
     return Edit(node.start_mark.index, node.end_mark.index, f"{quote}{new}{quote}")
 
 
+def rewrite_scalar_text(text: str, node: Node, old: str, new: str) -> Edit | None:
+    """Replace the characters of a one-line string scalar reading ``old`` with ``new``, keeping its
+    quotes; None when it is not such a scalar or is written with escapes (not worth the risk)."""
+    if not isinstance(node, ScalarNode) or node.value != old or node.start_mark.line != node.end_mark.line:
+        return None
+    start, end = node.start_mark.index, node.end_mark.index
+    if node.style in ("'", '"'):
+        start, end = start + 1, end - 1
+    return Edit(start, end, new) if text[start:end] == old else None
+
+
 def _scalar_spans(nodes) -> list[tuple[int, int]]:
     spans, stack, seen = [], list(nodes), set()
     while stack:

@@ -126,7 +126,7 @@ class ValueReader:
             inner_input = inner.get("$input")
             if inner_input is not None or inner.get("workflow") is not None:
                 inner_path, _ = _scalar_text(inner_input)
-                combined = _join_paths(inner_path, path)
+                combined = join_paths(inner_path, path)
                 return Ref(node, RefKind.INPUT, None, None, combined, path_at, RefForm.HALF_INPUT,
                            on_skip, None, extra, "`$step` holds an input reference")
             target, target_at = _scalar_text(inner.get("step"))
@@ -142,14 +142,10 @@ class ValueReader:
     def _input_ref(self, node: MappingNode, values: dict[str, Node]) -> Ref:
         value_node = values.get("$input")
         path, path_at = _scalar_text(value_node)
-        sibling, sibling_at = _path_text(values.get("path"))
         problem = None
         if _not_a_string(value_node):
             problem = f"`$input` must be a path string, found {_describe(value_node)}"
-        if sibling is not None:
-            path, path_at = _join_paths(path, sibling), sibling_at or path_at
-        elif sibling_at is not None:  # `path: 5`: SF107 says it must be a string
-            path, path_at = None, sibling_at
+        # A `path` beside `$input` is an extra key: the engine ignores it (measured), SF115 says so.
         if self.honours_skip:
             on_skip, extra = self._optional(values, "onSkip"), _extras(node, values, _INPUT_KEYS)
         else:
@@ -205,7 +201,7 @@ class ValueReader:
                        None, None, extra, problem)
         if names == ["$input"]:
             inner_path, _ = _scalar_text(inner.value[0][1])
-            return Ref(node, RefKind.INPUT, None, None, _join_paths(inner_path, path), path_at,
+            return Ref(node, RefKind.INPUT, None, None, join_paths(inner_path, path), path_at,
                        RefForm.NESTED_BRACE, None, None, extra, problem)
         return None
 
@@ -291,7 +287,7 @@ def _extras(node: MappingNode, values: dict[str, Node], allowed: frozenset[str])
 
 _BARE_OPERATORS = frozenset(("step", "input"))
 _STEP_KEYS = frozenset(("$step", "path", "onSkip"))
-_INPUT_KEYS = frozenset(("$input", "path", "onSkip"))
+_INPUT_KEYS = frozenset(("$input", "onSkip"))
 _STEP_KEYS_NOW, _INPUT_KEYS_NOW = _STEP_KEYS - {"onSkip"}, _INPUT_KEYS - {"onSkip"}  # since 0.9
 _VARIABLE_KEYS = frozenset(("$variable", "default"))
 
@@ -321,7 +317,7 @@ def _not_a_string(node: Node | None) -> bool:
     return value is not None and not isinstance(value, str)
 
 
-def _join_paths(outer: str | None, inner: str | None) -> str | None:
+def join_paths(outer: str | None, inner: str | None) -> str | None:
     """Combine an input path with a further ``path`` (``$`` means the whole), as the dialects that
     wrote them in two parts meant: nested fields. The result is in the `$.` form, which the engine
     reads so however the flow is submitted (a bare `a.b` would be one field name to it)."""

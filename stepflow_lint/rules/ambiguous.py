@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from itertools import chain
 
-from ruamel.yaml.nodes import ScalarNode
 
-from ..diagnostics import Applicability, Edit, Severity
+from ..diagnostics import Applicability, Severity
+from ..fix.rewrite import rewrite_scalar_text
 from ..model import Ref, RefForm, RefKind
 from ..paths import PathError, explicit_path, parse_path
 from .base import LintContext, Rule, register
@@ -74,13 +74,7 @@ class AmbiguousPath(Rule):
                     yield self.diagnostic(ref.path_span, f"{what} {tail}", self._fix(ctx.source.text, ref, path, explicit))
 
     def _fix(self, text: str, ref: Ref, path: str, explicit: str):
-        node = ref.path_node
-        if ref.form is not RefForm.CURRENT or not isinstance(node, ScalarNode) or node.value != path \
-                or node.start_mark.line != node.end_mark.line:
+        if ref.form is not RefForm.CURRENT:
             return None
-        start, end = node.start_mark.index, node.end_mark.index
-        if node.style in ("'", '"'):
-            start, end = start + 1, end - 1  # keep the quotes
-        if text[start:end] != path:
-            return None  # written with escapes: rewriting them is not worth the risk
-        return self.make_fix(f"write `{explicit}`", [Edit(start, end, explicit)])
+        edit = rewrite_scalar_text(text, ref.path_node, path, explicit)
+        return self.make_fix(f"write `{explicit}`", [edit]) if edit is not None else None

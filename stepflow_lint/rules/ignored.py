@@ -5,12 +5,22 @@ from __future__ import annotations
 
 from ruamel.yaml.nodes import MappingNode, ScalarNode
 
-from ..diagnostics import Applicability, Severity
-from ..fix.rewrite import has_key, rename_key
+from ..diagnostics import Applicability, Edit, Severity
+from ..fix.rewrite import delete_entry, has_key, rename_key, render_scalar
+from ..model import Ref, RefForm, RefKind
 from ..model.expressions import Conditional, Obj, Scalar
+from ..model.read import join_paths
 from .base import LintContext, Rule, register
 
 _SKIP_REF_KEYS = ("onSkip", "on_skip")
+_OPERATOR_OF = {RefKind.STEP: "$step", RefKind.INPUT: "$input", RefKind.VARIABLE: "$variable"}
+_REFERENCE_KEYS = {RefKind.STEP: "`$step` and `path`", RefKind.INPUT: "`$input` (the path)",
+                   RefKind.VARIABLE: "`$variable` and `default`"}
+
+
+def _text(value) -> str | None:
+    """A scalar value's text when it reads as a string, else None."""
+    return value.node.value if isinstance(value, Scalar) and isinstance(value.value, str) else None
 
 
 @register
@@ -81,7 +91,11 @@ class IgnoredKey(Rule):
     of the flow, of a step, of `onError` or of `test`. Common cases are a step
     `description` or `output`, a flow-level `input` or `variables_schema`, a
     `depends_on` list, and misspellings such as `mustExecte` (with a "did you
-    mean"). Skip conditions have their own rule, SF114.
+    mean"). Also a key beside a reference's operator that the engine does
+    not read: anything but `path` beside `$step`, anything but `default`
+    beside `$variable`, and anything at all beside `$input`, whose path is
+    the operator's own value (`{ $input: "$", path: "$.a" }` reads the whole
+    input). Skip conditions have their own rule, SF114.
 
     ## Why is this bad?
     The flow runs as if the key were not written, so the author's intent is
@@ -112,7 +126,10 @@ class IgnoredKey(Rule):
     ```
     A misspelt key is renamed to the key it is closest to by an unsafe fix
     (the rename switches its effect on), unless that key is already present.
-    Moving content elsewhere is a decision: no fix.
+    A `path` beside `$input` is joined into `$input` by an unsafe fix
+    (`{ $input: "$.a" }`: the reference then reads what its author meant,
+    which is not what it reads today). Moving content elsewhere is a
+    decision: no fix.
     """
 
     code = "SF115"
@@ -135,6 +152,37 @@ class IgnoredKey(Rule):
                 else:
                     message = f"the engine ignores {ignored.where} key `{name}`: {ignored.consequence}"
                 yield self.diagnostic(ignored.field.key_span, message, fix)
+            for ref in ctx.index(flow).unusual_refs:
+                if ref.form is RefForm.CURRENT:
+                    yield from self._reference_keys(ctx, ref)
+
+    def _reference_keys(self, ctx: LintContext, ref: Ref):
+        operator = _OPERATOR_OF[ref.kind]
+        for extra in ref.extra:
+            if extra.name in _SKIP_REF_KEYS and not ctx.engine.honours_skip:
+                continue  # SF114's
+            if extra.name == "path" and ref.kind is RefKind.INPUT:
+                joined = join_paths(ref.path or "$", _text(extra.value))
+                where = f"; write the whole path in `$input` (`$input: {joined}`)" if joined else ""
+                yield self.diagnostic(extra.key_span, "the engine ignores `path` beside `$input`: the reference "
+                                      f"reads `$input: {ref.path or '$'}` as written{where}",
+                                      self._join_fix(ctx, ref, extra, joined))
+                continue
+            yield self.diagnostic(extra.key_span, f"the engine ignores key `{extra.name}` in a `{operator}` "
+                                  "reference: it reads only " + _REFERENCE_KEYS[ref.kind])
+
+    def _join_fix(self, ctx: LintContext, ref: Ref, extra, joined: str | None):
+        node, value = ref.node, ref.path_node
+        if joined is None or not isinstance(value, ScalarNode) or ref.path is None:
+            return None
+        index = next(i for i, (key, _) in enumerate(node.value) if key is extra.key_node)
+        if node.value[0][0] is extra.key_node:
+            return None  # `path` written first: the entry cannot be removed cleanly
+        removal = delete_entry(ctx.source, node, index)
+        if removal is None or removal[1]:
+            return None  # a layout we do not edit, or a comment would go with it
+        rewrite = Edit(value.start_mark.index, value.end_mark.index, render_scalar(joined))
+        return self.make_fix(f"write `$input: {joined}`", [rewrite, removal[0]])
 
 
 # `$` keys that look like an operator the engine reads, and the one meant (None: the engine has no such thing).

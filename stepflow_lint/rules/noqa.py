@@ -101,11 +101,24 @@ class UnusedNoqa(Rule):
             codes_at = source.offset(directive.line, directive.codes_start)
             edit = Edit(codes_at, end, ", ".join(keep))
             fix = self.make_fix("Remove the unused codes", [edit])
+        elif reason := _reason_after(source.text, end, source.line_end(directive.line)):
+            # The comment goes on after the codes (`# noqa: SF201 -- why`): only the directive goes.
+            stop, space = reason
+            fix = self.make_fix("Remove the `noqa` directive", [Edit(start, stop, "#" if space else "# ")])
         else:
             line_start = source.offset(directive.line, 0)
             before = source.text[line_start:start]
             cut = start - (len(before) - len(before.rstrip())) if before.strip() else line_start
+            end += len(source.text[end:source.line_end(directive.line)].rstrip("\r\n"))  # a `:` or spaces left over
             fix = self.make_fix("Remove the `noqa` comment", [Edit(cut, end, "")])
             if not before.strip():  # a comment alone on its line: drop the line too
                 fix = self.make_fix("Remove the `noqa` comment", [Edit(line_start, source.line_end(directive.line), "")])
         return self.diagnostic(span, message, fix=fix)
+
+
+def _reason_after(text: str, end: int, line_end: int) -> tuple[int, bool] | None:
+    """Where the rest of a comment starts after a directive's codes (a `:` after them goes with
+    the directive), and whether it starts with a space; None when nothing follows."""
+    stop = end + 1 if text[end:end + 1] == ":" else end
+    rest = text[stop:line_end]
+    return (stop, rest[:1].isspace()) if rest.strip() else None

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from ruamel.yaml.nodes import MappingNode, ScalarNode
 
-from ..diagnostics import Severity
+from ..diagnostics import Applicability, Severity
+from ..fix.rewrite import rewrite_scalar_text
 from ..model import Ref, RefKind
+from ..paths import FIELD, try_parse_path
 from .base import LintContext, Rule, register
 from .references import _closest, _parents
 
@@ -43,7 +45,9 @@ class UndefinedVariable(Rule):
     variables schema is declared at all (variables are then supplied freely
     at run time; the engine only notes the missing schema), or when the
     schema is open (`additionalProperties`, `patternProperties`,
-    combinators).
+    combinators). The name is read as the engine reads it: a `$` path names
+    the variable with its first field (`$.settings.mode` is field `mode` of
+    variable `settings`), a text without `$` is one name, dots included.
 
     ## Why is this bad?
     A run cannot supply a value for an undeclared variable through the
@@ -68,12 +72,16 @@ class UndefinedVariable(Rule):
 
     ## Fix
     Correct the name (`OPENAI_API_KEY`), or declare the variable in the
-    schema.
+    schema. When a bare dotted name such as `settings.mode` starts with a
+    declared variable, an unsafe fix writes `$.settings.mode`: the field
+    `mode` of `settings`, which is what the REST API reads and almost
+    certainly what was meant, but not what the engine reads from this file.
     """
 
     code = "SF109"
     name = "undefined-variable"
     severity = Severity.ERROR
+    fix = Applicability.UNSAFE
 
     def check(self, ctx: LintContext):
         parents = _parents(ctx)
@@ -86,16 +94,54 @@ class UndefinedVariable(Rule):
                 continue
             refs: list[Ref] = [r for step in flow.steps for r in step.refs()] + flow.output_refs()
             for ref in refs:
-                if ref.kind is not RefKind.VARIABLE or not ref.target or ref.target in declared:
+                if ref.kind is not RefKind.VARIABLE or not ref.target:
                     continue
+                name = variable_name(ref.target)
+                if name is None or name in declared:
+                    continue  # a malformed `$` path is SF107's
                 where = "the flow's variables schema" if owner is flow else "the enclosing flow's variables schema"
-                message = f"variable `{ref.target}` is not declared in {where}"
-                suggestion = _closest(ref.target, declared)
+                message = f"variable `{name}` is not declared in {where}"
+                nested = _nested_reading(ref.target, declared)
+                if nested is not None:
+                    yield self.diagnostic(ref.target_span or ref.span, message + (
+                        f": without a leading `$` the engine reads the whole text as one variable name (over the "
+                        f"REST API it reads fields of `{variable_name(nested)}`); write `{nested}`"),
+                        self._fix(ctx.source.text, ref, nested))
+                    continue
+                suggestion = _closest(name, declared)
                 if suggestion:
                     message += f"; did you mean `{suggestion}`?"
                 elif declared:
                     message += f" (declared: {', '.join(f'`{n}`' for n in sorted(declared)[:8])})"
                 yield self.diagnostic(ref.target_span or ref.span, message)
+
+    def _fix(self, text: str, ref: Ref, nested: str):
+        edit = rewrite_scalar_text(text, ref.target_node, ref.target, nested)
+        return self.make_fix(f"write `{nested}`", [edit]) if edit is not None else None
+
+
+def variable_name(text: str) -> str | None:
+    """The variable a `$variable` text names, as the engine reads it.
+
+    A `$` path names the variable with its first field (`$.settings.mode` reads `mode` of
+    `settings`); a text without `$` is one name, dots and brackets included (the engine's
+    path parser reads it as a single field). None for a `$` path with no first field.
+    """
+    if not text.startswith("$"):
+        return text
+    path = try_parse_path(text)
+    if path is None or not path.segments or path.segments[0].kind != FIELD:
+        return None
+    return str(path.segments[0].value)
+
+
+def _nested_reading(text: str, declared: set[str]) -> str | None:
+    """`$.` + text when a bare dotted name would read a declared variable's field that way."""
+    if text.startswith("$") or ("." not in text and "[" not in text):
+        return None
+    explicit = ("$" if text.startswith("[") else "$.") + text
+    name = variable_name(explicit)
+    return explicit if name is not None and name in declared else None
 
 
 @register
@@ -147,9 +193,9 @@ class MissingVariableSchema(Rule):
             seen: set[str] = set()
             for ref in [r for step in flow.steps for r in step.refs()] + flow.output_refs():
                 if ref.kind is not RefKind.VARIABLE or not ref.target or ref.default is not None \
-                        or ref.target in seen:
+                        or variable_name(ref.target) in seen:
                     continue
-                seen.add(ref.target)
+                seen.add(variable_name(ref.target))
                 yield self.diagnostic(ref.target_span or ref.span,
                                       f"`$variable: {ref.target}` in a flow without a variables schema: a run that "
                                       f"does not pass `{ref.target}` fails (\"Undefined variable\"); declare it "
