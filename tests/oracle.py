@@ -19,16 +19,13 @@ kinds to stepflow-lint codes. ``docs/oracle.md`` documents the same table;
 
 from __future__ import annotations
 
-import asyncio
 import datetime
 import hashlib
 import json
 import re
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +34,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from stepflow_lint.diagnostics import Span
+from stepflow_lint.executor.errors import ExecutorError
+from stepflow_lint.executor.remote import LocalServer
 
 # --- what the official validator says -----------------------------------------------
 
@@ -146,133 +145,42 @@ class OracleUnavailable(RuntimeError):
 
 
 class OfficialServer:
-    """`stepflow-server` run through the orchestrator's own Python API.
+    """`stepflow-server` for the tests: the executor's own launcher (`--engine local`), with the
+    builtins-only config, plus the raw requests the oracle needs.
 
-    The `async with` lives in a private event loop on a daemon thread, so a
-    synchronous test module can keep one server for all its tests. Start and
-    every request are bounded; :meth:`stop` always ends the subprocess (a
-    SIGTERM through the API, then SIGKILL on the process if that did not do
-    it), and is safe to call twice or after a failed start.
+    Start and every request are bounded; :meth:`stop` always ends the subprocess and is safe to
+    call twice or after a failed start. The server listens on 127.0.0.1 only.
     """
 
-    def __init__(self, config: dict[str, Any] | None = None, *, startup_timeout: float = 45.0,
-                 request_timeout: float = 30.0, shutdown_timeout: float = 10.0):
+    def __init__(self, config: dict[str, Any] | None = None, *, request_timeout: float = 30.0):
         self.config = SERVER_CONFIG if config is None else config
-        self.startup_timeout = startup_timeout
         self.request_timeout = request_timeout
-        self.shutdown_timeout = shutdown_timeout
         self.url: str | None = None
-        self.output: deque[str] = deque(maxlen=200)  # last lines the server printed
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self._ready = threading.Event()
-        self._done = threading.Event()
-        self._stop: asyncio.Event | None = None
-        self._error: BaseException | None = None
-        self._orchestrator = None
-        self._process = None
+        self._server: LocalServer | None = None
         # Never go through a proxy: the only host ever contacted is 127.0.0.1.
         self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
-    # lifecycle
-
     def start(self) -> "OfficialServer":
-        from stepflow_orchestrator import OrchestratorConfig, StepflowOrchestrator
-
-        config = OrchestratorConfig(
-            port=0, config=self.config, log_level="error",
-            startup_timeout=self.startup_timeout, shutdown_timeout=self.shutdown_timeout,
-        )
-        # Constructing the instance ourselves (what `StepflowOrchestrator.start()` does
-        # inside) keeps a handle on it, so a start that hangs can still be killed.
-        self._orchestrator = StepflowOrchestrator(config)
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._run, name="stepflow-oracle", daemon=True)
-        self._thread.start()
-        if not self._ready.wait(self.startup_timeout + 5):
-            self.stop()
-            raise OracleUnavailable(f"stepflow-server did not become healthy within {self.startup_timeout:.0f}s"
-                                    + self._tail())
-        if self._error is not None or self.url is None:
-            error = self._error
-            self.stop()
-            raise OracleUnavailable(f"stepflow-server failed to start: {error!r}{self._tail()}")
-        host = urllib.parse.urlparse(self.url).hostname
-        if host != "127.0.0.1":
-            self.stop()
-            raise OracleUnavailable(f"refusing to talk to {self.url}: only 127.0.0.1 is allowed")
+        server = LocalServer(None, self.config)
+        try:
+            server.__enter__()
+        except ExecutorError as exc:
+            raise OracleUnavailable(f"stepflow-server failed to start: {exc}") from None
+        self._server, self.url = server, server.url
         return self
 
-    def _run(self) -> None:
-        assert self._loop is not None
-        asyncio.set_event_loop(self._loop)
-        try:
-            self._loop.run_until_complete(self._serve())
-        except BaseException as exc:  # noqa: BLE001 - handed to the starting thread
-            self._error = exc
-        finally:
-            self._ready.set()
-            self._done.set()
-            self._loop.close()
-
-    async def _serve(self) -> None:
-        self._stop = asyncio.Event()
-        async with self._orchestrator as orchestrator:
-            self._process = getattr(orchestrator, "_process", None)
-            self._drain_output()
-            self.url = orchestrator.url
-            self._ready.set()
-            await self._stop.wait()
-
-    def _drain_output(self) -> None:
-        # The server logs to stdout; after the port announcement nothing reads the
-        # pipe, and a full pipe would block the server. Keep the last lines instead.
-        process = self._process
-        for stream in (getattr(process, "stdout", None), getattr(process, "stderr", None)):
-            if stream is not None:
-                threading.Thread(target=self._drain, args=(stream,), daemon=True).start()
-
-    def _drain(self, stream) -> None:
-        try:
-            for line in iter(stream.readline, b""):
-                self.output.append(line.decode("utf-8", "replace").rstrip())
-        except (OSError, ValueError):
-            pass
+    def stop(self) -> None:
+        server, self._server, self.url = self._server, None, None
+        if server is not None:
+            server.stop()
 
     def _tail(self) -> str:
-        lines = list(self.output)[-20:]
+        lines = list(self._server.output)[-20:] if self._server is not None else []
         return ("\nlast server output:\n" + "\n".join(lines)) if lines else ""
-
-    def stop(self) -> None:
-        if self.url is None:
-            # The start never completed (it may hang reading the port announcement):
-            # killing the process ends that read, and the `async with` unwinds.
-            self._kill()
-        loop, stop = self._loop, self._stop
-        if loop is not None and stop is not None and not loop.is_closed():
-            try:
-                loop.call_soon_threadsafe(stop.set)
-            except RuntimeError:  # the loop closed meanwhile
-                pass
-        if self._thread is not None:
-            self._done.wait(self.shutdown_timeout + 5)
-        self._kill()  # the API's own stop failed or timed out
-        if self._thread is not None:
-            self._thread.join(5)
-        self.url = None
-
-    def _kill(self) -> None:
-        process = self._process or getattr(self._orchestrator, "_process", None)
-        if process is not None and process.poll() is None:
-            process.kill()
-            try:
-                process.wait(5)
-            except Exception:  # noqa: BLE001 - nothing more can be done
-                pass
 
     @property
     def running(self) -> bool:
-        process = self._process
+        process = self._server.process if self._server is not None else None
         return process is not None and process.poll() is None
 
     def __enter__(self) -> "OfficialServer":
