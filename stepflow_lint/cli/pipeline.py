@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from ..config import Config, ConfigError
 from ..fix.writer import ReadOnlyError, write_atomically
 from ..lazy import lazy_attribute
-from ..report import FileReport
+from ..report.file_report import FileReport
 from ..yaml.source import Source
 from .session import Session
 from .targets import Target

@@ -6,7 +6,7 @@ from collections import Counter
 
 from ..diagnostics import Applicability, Severity
 from ..lazy import Console, Text, cell_len  # rich, imported on first use
-from . import FileReport
+from .file_report import FileReport
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold cyan"}
 MAX_FRAME_LINES = 5
