@@ -23,13 +23,15 @@ def wants_color(choice: str, stream) -> bool:
 
 
 def make_console(choice: str = "auto", *, stderr: bool = False, file=None):
+    """A console for lint output. Never emoji: rich would print `x.yaml:100:7:` as `x.yaml💯7:`
+    and a `:fire:` in a message or path as 🔥."""
     from rich.console import Console
     stream = file if file is not None else (sys.stderr if stderr else sys.stdout)
     if wants_color(choice, stream):
         return Console(file=file, stderr=stderr, force_terminal=True, color_system="standard", no_color=False,
-                       highlight=False, soft_wrap=True)
+                       highlight=False, soft_wrap=True, emoji=False)
     return Console(file=file, stderr=stderr, force_terminal=False, color_system=None, highlight=False,
-                   soft_wrap=True)
+                   soft_wrap=True, emoji=False)
 
 
 @contextmanager
