@@ -70,10 +70,10 @@ def emit(session: Session, reports: list[FileReport], outputs: Outputs) -> None:
 
 
 def _render(session: Session, reports: list[FileReport], console, *, to_stderr: bool) -> None:
-    from ..report import concise as concise_report
     from ..report import text as text_report
     options = session.options
     if options.fmt == "concise" or (to_stderr and options.fmt != "text"):
+        from ..report import concise as concise_report
         out = concise_report.render(reports)
         if out:
             console.print(out, highlight=False, markup=False, soft_wrap=True)
