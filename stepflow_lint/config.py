@@ -9,6 +9,7 @@ what is expected, never a traceback later on.
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import tomllib
 from collections.abc import Callable
@@ -249,7 +250,6 @@ def from_table(data: dict[str, Any], path: Path) -> Config:
     # `extend-*` keys after the keys they extend, wherever they stand in the file
     for key, value in sorted(data.items(), key=lambda item: item[0].startswith("extend-")):
         if key not in KEYS:
-            import difflib  # for a misspelt key only: not on every run's import
             close = difflib.get_close_matches(key, KEYS, n=1)
             hint = f" (did you mean `{close[0]}`?)" if close else f" (known keys: {', '.join(KEYS)})"
             problems.append(f"unknown config key `{prefix}{key}`{hint}")

@@ -8,6 +8,7 @@ a crash blamed on a flow.
 
 from __future__ import annotations
 
+import difflib
 from typing import Any
 
 from .config import Config, ConfigError
@@ -25,7 +26,6 @@ def unknown_selector(selector: str) -> str | None:
     codes = _codes()
     if wanted == "ALL" or any(code.startswith(wanted) for code in codes):
         return None
-    import difflib  # for an unknown code only: not on every run's import
     close = difflib.get_close_matches(wanted, codes, n=1, cutoff=0.6)
     hint = f"; did you mean `{close[0]}`?" if close else "; `stepflow-lint rules` lists them"
     return f"unknown rule code `{selector}`{hint}"
