@@ -82,3 +82,13 @@ def test_linting_a_small_flow_loads_the_linter_and_no_more(tmp_path, fmt):
 def test_the_probe_sees_what_a_command_imports(tmp_path):
     # `rules` renders a rich table: the same probe must list rich there, or the tests above prove nothing
     assert "rich.console" in loaded_modules(tmp_path, "rules")
+
+
+def test_version_answered_before_click_is_what_click_prints(tmp_path):
+    from click.testing import CliRunner
+
+    from stepflow_lint.cli import VERSION_LINE, cli
+    assert CliRunner().invoke(cli, ["--version"]).output == VERSION_LINE + "\n"
+    done = subprocess.run([sys.executable, "-m", "stepflow_lint", "--version"], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (0, VERSION_LINE + "\n", "")
