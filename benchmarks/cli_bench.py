@@ -157,7 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{sys.executable}, {os.cpu_count()} cores, {load()}; median of {args.repeat} (min)")
     report: dict = {}
     if args.installed:
-        print("editable install in this environment (its interpreter runs this machine's .pth files):")
+        where = f"PYTHONPATH={tree}" if args.tree else "the editable install"
+        print(f"this environment, {where} (its interpreter runs this machine's .pth files):")
     measure(Path(sys.executable), lint, args, only, report)
     if not only or "big" in only:
         text, data = generate_flow(10000)
