@@ -14,8 +14,16 @@ as for an installed package, even where PYTHONDONTWRITEBYTECODE is set.
   official validator's dry run of the same flow in this run (target <= 1.0x, 1.5x to
   close issue 10), and the peak memory of that process (target <= 300 MB).
 
+`--installed` measures a second series the way a user gets the tool: a wheel of the tree
+installed into a fresh venv under /tmp without system site-packages (pip fetches the
+dependencies the first time). The first series is this environment's editable install, whose
+interpreter pays for the machine's .pth files (an editable-install finder, a CA bundle setup
+importing certifi: ~50 ms before any of our code); both are printed, each with its own
+`python -c pass`.
+
     python benchmarks/cli_bench.py
     python benchmarks/cli_bench.py --repeat 10 --no-official
+    python benchmarks/cli_bench.py --only start,small --installed
     git archive bc7c0de | tar -x -C /tmp/base && python benchmarks/cli_bench.py --tree /tmp/base
 """
 
@@ -39,6 +47,7 @@ from lint_bench import DEFAULT_CORPUS, generate_flow, official_runs  # noqa: E40
 REPO = Path(__file__).resolve().parents[1]
 SMALL_FLOW = REPO / "fixtures" / "examples" / "quickstart.yaml"
 EXECUTABLE = Path(sys.executable).with_name("stepflow-lint")
+INSTALLED = Path(tempfile.gettempdir()) / "stepflow-lint-cli-bench"  # the venv of --installed, kept between runs
 
 
 ENV = dict(os.environ)
@@ -86,26 +95,31 @@ def load() -> str:
     return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=7)
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--no-official", action="store_true")
-    parser.add_argument("--only", default="", help="comma-separated subset: start,small,corpus,big")
-    parser.add_argument("--tree", type=Path, help="run `python -m stepflow_lint` from this source tree "
-                        "(PYTHONPATH) instead of the installed command, e.g. an export of an older commit")
-    args = parser.parse_args(argv)
-    only = {s for s in args.only.split(",") if s}
-    lint = [str(EXECUTABLE)]
-    if args.tree:
-        ENV["PYTHONPATH"] = str(args.tree.resolve())
-        lint = [sys.executable, "-m", "stepflow_lint"]
-        print(f"stepflow-lint from {args.tree.resolve()}")
-    print(f"{sys.executable}, {os.cpu_count()} cores, {load()}; median of {args.repeat} (min)")
-    report: dict = {}
+def installed_interpreter(tree: Path) -> Path:
+    """A venv's python with a wheel of ``tree`` installed as a user installs it (no system site-packages).
 
+    The venv and its dependencies are kept between runs; the wheel is rebuilt and reinstalled each time."""
+    venv = INSTALLED / "venv"
+    python = venv / "bin" / "python"
+    quiet = {"stdout": subprocess.DEVNULL, "check": True}
+    fresh = not python.exists()
+    if fresh:
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], **quiet)
+    wheels = Path(tempfile.mkdtemp(prefix="wheel-", dir=INSTALLED))
+    subprocess.run([str(python), "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(tree)], **quiet)
+    (wheel,) = wheels.glob("stepflow_lint-*.whl")
+    if fresh:  # the dependencies, from the registry
+        subprocess.run([str(python), "-m", "pip", "install", "-q", str(wheel)], **quiet)
+    subprocess.run([str(python), "-m", "pip", "install", "-q", "--force-reinstall", "--no-deps", str(wheel)], **quiet)
+    wheel.unlink()
+    wheels.rmdir()
+    return python
+
+
+def measure(python: Path, lint: list[str], args, only: set[str], report: dict) -> None:
+    """Print one series: the interpreter's own start, then each command of ``only``."""
     if not only or "start" in only:
-        report["python"] = series([sys.executable, "-c", "pass"], args.repeat)
+        report["python"] = series([str(python), "-c", "pass"], args.repeat)
         print(line("python -c pass (for scale)", report["python"]))
         report["version"] = series([*lint, "--version"], args.repeat)
         print(line("stepflow-lint --version", report["version"], 0.1))
@@ -119,6 +133,33 @@ def main(argv: list[str] | None = None) -> int:
         report["corpus"] = series([*lint, "--format", "json", args.corpus.name], args.repeat, cwd=args.corpus.parent)
         print(line(f"corpus, {files} files (--format json)", report["corpus"], 2.0)
               + f"   exit {report['corpus']['exit_codes']}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--no-official", action="store_true")
+    parser.add_argument("--only", default="", help="comma-separated subset: start,small,corpus,big")
+    parser.add_argument("--tree", type=Path, help="run `python -m stepflow_lint` from this source tree "
+                        "(PYTHONPATH) instead of the installed command, e.g. an export of an older commit")
+    parser.add_argument("--installed", action="store_true", help="also measure a wheel of the tree installed "
+                        f"into a fresh venv without system site-packages ({INSTALLED}), as a user has it")
+    args = parser.parse_args(argv)
+    only = {s for s in args.only.split(",") if s}
+    lint = [str(EXECUTABLE)]
+    tree = REPO
+    if args.tree:
+        tree = args.tree.resolve()
+        ENV["PYTHONPATH"] = str(tree)
+        lint = [sys.executable, "-m", "stepflow_lint"]
+        print(f"stepflow-lint from {tree}")
+    print(f"{sys.executable}, {os.cpu_count()} cores, {load()}; median of {args.repeat} (min)")
+    report: dict = {}
+    if args.installed:
+        where = f"PYTHONPATH={tree}" if args.tree else "the editable install"
+        print(f"this environment, {where} (its interpreter runs this machine's .pth files):")
+    measure(Path(sys.executable), lint, args, only, report)
     if not only or "big" in only:
         text, data = generate_flow(10000)
         tmp = Path(tempfile.mkdtemp(prefix="stepflow-lint-cli-bench-"))
@@ -143,6 +184,12 @@ def main(argv: list[str] | None = None) -> int:
             report["ratio"] = ratio
         flow.unlink()
         tmp.rmdir()
+    if args.installed and (not only or only - {"big"}):  # the 10 000-step flow: editable series only
+        python = installed_interpreter(tree)
+        ENV.pop("PYTHONPATH", None)
+        print(f"wheel installed in a fresh venv ({python}, no system site-packages), {load()}:")
+        report["installed"] = {}
+        measure(python, [str(python.with_name("stepflow-lint"))], args, only - {"big"}, report["installed"])
     print(load())
     return 0
 

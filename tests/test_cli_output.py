@@ -141,3 +141,22 @@ def test_top_level_help_shows_how_to_lint():
     assert lint_options < text.index("Commands:")
     for option in ("--fix", "--format", "--select", "--fail-on", "--stdin-filename", "--exit-zero"):
         assert option in text[lint_options:text.index("Commands:")]
+
+
+@pytest.mark.parametrize("fmt", ["concise", "text"])
+def test_positions_and_messages_are_never_read_as_emoji_codes(tmp_path, fmt):
+    # rich turns `:100:` into 💯 unless told not to: a finding on line 100 in concise format
+    # printed `f.yaml💯16:` instead of `f.yaml:100:16:`.
+    path = tmp_path / "f.yaml"
+    path.write_text("name: n\ndescription: d\nsteps:\n" + "  # pad\n" * 95
+                    + "  - id: bad\n    component: /builtin/evall\n    input: {}\noutput: { $step: bad }\n")
+    stdout = run("--format", fmt, "--select", "SF106", path).stdout
+    assert f"{path}:100:16: SF106" in stdout
+    assert "\U0001f4af" not in stdout
+
+
+def test_notes_keep_colons_in_paths(tmp_path):
+    path = tmp_path / "a:fire:.yaml"
+    path.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n")
+    result = run(path)
+    assert f"{path}: skipped" in result.stderr and "\U0001f525" not in result.stderr

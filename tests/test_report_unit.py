@@ -9,7 +9,8 @@ import pytest
 from rich.console import Console
 
 from stepflow_lint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity, Span, capped
-from stepflow_lint.report import FileReport, concise, github, gitlab, junit, pylint, sarif, text
+from stepflow_lint.report import concise, github, gitlab, junit, pylint, sarif, text
+from stepflow_lint.report.file_report import FileReport
 from stepflow_lint.yaml.source import Source
 
 TEXT = "name: n\nsteps:\n  - id: a\n    component: /x\n"

@@ -11,7 +11,7 @@ import re
 from collections import defaultdict
 
 from ..engine import LintResult
-from ..report import FileReport
+from ..report.file_report import FileReport
 from ..suppression import line_suppressions
 from ..yaml.parse import ParseError, parse, to_python
 from ..yaml.source import Source

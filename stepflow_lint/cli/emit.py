@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import sys
 from collections import Counter
@@ -11,14 +10,11 @@ from contextlib import contextmanager
 import click
 
 from ..diagnostics import Applicability
-from ..report import FileReport
+from ..report import DOCUMENT_FORMATS, document_renderer
+from ..report.file_report import FileReport
 from .console import make_console
 from .pipeline import Outputs
 from .session import Session
-
-# Formats whose stdout is one document (or one line per finding for a machine): notes and the
-# summary go to stderr.
-DOCUMENT_FORMATS = ("json", "sarif", "github", "gitlab", "junit", "pylint")
 
 
 @contextmanager
@@ -58,8 +54,7 @@ def emit(session: Session, reports: list[FileReport], outputs: Outputs) -> None:
         if options.statistics:
             _statistics(session, reports, stream)
         elif options.fmt in DOCUMENT_FORMATS:
-            module = importlib.import_module(f"..report.{options.fmt}", __package__)
-            text = module.render(reports)
+            text = document_renderer(options.fmt)(reports)
             if text:
                 click.echo(text, file=stream)
         else:
@@ -75,10 +70,10 @@ def emit(session: Session, reports: list[FileReport], outputs: Outputs) -> None:
 
 
 def _render(session: Session, reports: list[FileReport], console, *, to_stderr: bool) -> None:
-    from ..report import concise as concise_report
     from ..report import text as text_report
     options = session.options
     if options.fmt == "concise" or (to_stderr and options.fmt != "text"):
+        from ..report import concise as concise_report
         out = concise_report.render(reports)
         if out:
             console.print(out, highlight=False, markup=False, soft_wrap=True)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import sys
 
 import click
 
 from ..lazy import Console, Markdown, Table, escape, lazy_attribute  # rich, imported on first use
-from . import cli
+from .group import cli
 from .console import rich_output
 
 REGISTRY = lazy_attribute("stepflow_lint.rules", "REGISTRY")  # the rules: not for --help
@@ -21,6 +20,7 @@ def rules_command(fmt: str) -> None:
     """List every rule: code, name, default severity, fix availability."""
     rules = all_rules()
     if fmt == "json":
+        import json  # here, as every import of this module: `--help` imports it
         click.echo(json.dumps([{"code": r.code, "name": r.name, "severity": str(r.severity),
                                 "fix": str(r.fix), "summary": r.summary()} for r in rules], indent=2))
         return
@@ -50,6 +50,7 @@ def explain_command(code: str) -> None:
 
 
 def _explain(console, rule) -> None:
+    import json
     console.print(f"[bold]{rule.code} {rule.name}[/bold]  "
                   f"(default severity: {rule.severity}; fix: {rule.fix})", highlight=False)
     console.print(Markdown(rule.documentation()))

@@ -1,20 +1,23 @@
-"""`stepflow-lint [PATHS…]`: lint, report, and optionally fix (ruff's option names and meanings)."""
+"""`stepflow-lint [PATHS…]`: lint, report, and optionally fix (ruff's option names and meanings).
+
+The command and its options; the lint itself (lint_run.py) is imported when the command runs,
+so that `--help` does not load the engine.
+"""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ..diagnostics import Severity
-from ..report import FORMATS, FileReport
-from . import cli
-from .pipeline import Outputs, lint_one
-from .session import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, LintOptions, Session
-from .targets import collect
+from ..report import FORMATS
+from .group import cli
 from .verify_fix import verify_options  # --fix --verify: options here, the work in the executor
-from .workers import Plan
+
+if TYPE_CHECKING:
+    from .session import LintOptions
 
 TEXT_FORMATS = ("text", "concise")
 
@@ -65,6 +68,9 @@ def check(paths: tuple[Path, ...], fix: bool, unsafe_fixes: bool, diff: bool, sh
           extend_select, exclude, extend_exclude, force_exclude: bool, config_path: Path | None, components, fail_on: str | None,
           exit_zero: bool, force: bool, stdin_filename: str | None, color: str, watch: bool) -> None:
     """Lint Stepflow flows in PATHS (files or directories; default: the current directory; `-`: stdin)."""
+    from ..diagnostics import Severity
+    from .lint_run import run_lint
+    from .session import LintOptions
     options = LintOptions(
         fmt=fmt, fix=fix, unsafe_fixes=unsafe_fixes, diff=diff, add_noqa=add_noqa, force=force, force_exclude=force_exclude,
         fail_on=Severity.parse(fail_on) if fail_on else None, exit_zero=exit_zero, show_fixes=show_fixes,
@@ -95,53 +101,3 @@ def _check_usage(options: LintOptions, paths: tuple[Path, ...], watch: bool) -> 
         raise click.UsageError("--watch needs files or folders, not stdin")
     if options.stdin_filename and not any(str(p) == "-" for p in paths) and paths:
         raise click.UsageError("--stdin-filename is used with `-` as the path")
-
-
-def run_lint(options: LintOptions, paths: tuple[Path, ...]) -> int:
-    """Lint every target once and report; the exit code (0 clean, 1 findings, 2 errors)."""
-    session = Session(options)
-    if options.unsafe_fixes and not (options.fix or options.diff):
-        session.warn("--unsafe-fixes does nothing without --fix or --diff")
-    if not session.load_fixed_config():
-        return EXIT_ERROR
-    reports: list[FileReport] = []
-    outputs = Outputs()
-    # The files and the messages met finding them, in order; a plain lint of many files is shared
-    # out to worker processes (workers.py), which leave the output as one process gives it.
-    plan = Plan()
-    for target in collect(paths, stdin_filename=options.stdin_filename, error=plan.error,
-                          note=plan.note, excluded=lambda path: _excluded(session, path, plan),
-                          force_exclude=options.force_exclude):
-        plan.add(target)
-    read_only = not (options.fix or options.diff or options.add_noqa)
-    for report in plan.run(session, lambda reporter, target: lint_one(reporter, target, outputs),
-                           parallel=read_only):
-        reports.append(report)
-    from .emit import emit
-    try:
-        emit(session, reports, outputs)
-    except OSError as exc:
-        session.error(f"{options.output_file}: cannot write the report: {exc.strerror or exc}")
-    return exit_code(session, reports, outputs)
-
-
-def _excluded(session: Session, path: Path, plan: Plan) -> bool:
-    from ..config import ConfigError
-    try:
-        return session.config_for(path).is_excluded(str(path))
-    except ConfigError as exc:
-        if exc.args:  # the first file or folder under a broken config reports it; the rest are silent
-            plan.error(str(exc))
-        return False
-
-
-def exit_code(session: Session, reports: list[FileReport], outputs: Outputs) -> int:
-    if session.errors:
-        return EXIT_ERROR
-    if session.options.exit_zero or session.options.add_noqa:
-        return EXIT_OK
-    if session.verify_refused:  # --verify refused a fix that changes a result
-        return EXIT_FINDINGS
-    if session.options.diff:
-        return EXIT_FINDINGS if outputs.diffs else EXIT_OK
-    return EXIT_FINDINGS if any(report.failing() for report in reports) else EXIT_OK

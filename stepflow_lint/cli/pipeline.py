@@ -6,16 +6,12 @@
 
 from __future__ import annotations
 
-import difflib
 import sys
-from dataclasses import dataclass, field
-
 from typing import TYPE_CHECKING
 
 from ..config import Config, ConfigError
-from ..fix.writer import ReadOnlyError, write_atomically
 from ..lazy import lazy_attribute
-from ..report import FileReport
+from ..report.file_report import FileReport
 from ..yaml.source import Source
 from .session import Session
 from .targets import Target
@@ -29,13 +25,13 @@ not_a_flow = lazy_attribute("stepflow_lint.discovery", "not_a_flow")
 _last_result: list = []  # freed by the next file, or never (exit_now): a large tree takes 0.15 s to free
 
 
-@dataclass
 class Outputs:
     """What the files produced besides their reports: diffs, and stdin's fixed text."""
 
-    diffs: list[str] = field(default_factory=list)
-    stdin_fixed: bytes | None = None
-    noqa_added: int = 0
+    def __init__(self):
+        self.diffs: list[str] = []
+        self.stdin_fixed: bytes | None = None
+        self.noqa_added = 0
 
 
 def lint_one(session: Session, target: Target, outputs: Outputs) -> FileReport | None:
@@ -112,6 +108,7 @@ def _apply_fixes(session: Session, target: Target, linted: LintResult, config: C
             outputs.stdin_fixed = source.to_bytes(source.text)
         return report
     if options.diff:
+        import difflib  # --diff only
         outputs.diffs.append("".join(difflib.unified_diff(
             source.text.splitlines(keepends=True), outcome.text.splitlines(keepends=True),
             fromfile=f"a/{source.path}", tofile=f"b/{source.path}")))
@@ -128,6 +125,7 @@ def _apply_fixes(session: Session, target: Target, linted: LintResult, config: C
 
 def write_or_report(session: Session, target: Target, data: bytes, what: str) -> bool:
     """Write ``data`` over the target atomically; on refusal say why (once) and return False."""
+    from ..fix.writer import ReadOnlyError, write_atomically  # tempfile and its imports: only to write
     try:
         write_atomically(target.path, data)
     except ReadOnlyError:

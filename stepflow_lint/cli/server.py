@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from . import cli
+from .group import cli
 
 MISSING = ("stepflow-lint server needs the `lsp` extra (pygls and lsprotocol), which is not installed:\n"
            "    pip install 'stepflow-lint[lsp]'")

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
+from typing import NamedTuple
 
 from ..config import Config, ConfigError, find_config, load_config
 from ..config_check import checked
 from ..diagnostics import Severity
+from ..report.styled import StyledText
 from .console import make_console
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
-@dataclass
-class LintOptions:
+class LintOptions(NamedTuple):  # not a dataclass: making the class costs three times as much at start-up
     """What the command line asked for (click's parameters, named once)."""
 
     fmt: str = "text"
@@ -35,7 +37,7 @@ class LintOptions:
     stdin_filename: str | None = None
     config_path: Path | None = None
     components: tuple[Path, ...] = ()
-    overrides: dict = field(default_factory=dict)  # select / ignore / extend_select / exclude / extend_exclude
+    overrides: Mapping = MappingProxyType({})  # select / ignore / extend_select / exclude / extend_exclude
 
 
 class Session:
@@ -53,15 +55,15 @@ class Session:
 
     def error(self, message: str) -> None:
         self.errors += 1
-        self.err.print(f"[bold red]error[/bold red]: {_escape(message)}")
+        self.err.print(StyledText().append("error", "bold red").append(f": {message}"))
 
     def warn(self, message: str) -> None:
         if not self.options.silent:
-            self.err.print(f"[bold yellow]warning[/bold yellow]: {_escape(message)}")
+            self.err.print(StyledText().append("warning", "bold yellow").append(f": {message}"))
 
     def note(self, message: str) -> None:
         if not (self.options.quiet or self.options.silent):
-            self.err.print(f"[dim]{_escape(message)}[/dim]")
+            self.err.print(StyledText().append(message, "dim"))
 
     # --- configuration --------------------------------------------------------------------
 
@@ -128,8 +130,3 @@ class Session:
 
     def fail_level(self, config: Config) -> Severity:
         return config.fail_on or Severity.WARNING
-
-
-def _escape(text: str) -> str:
-    from rich.markup import escape
-    return escape(text)

@@ -9,13 +9,10 @@ its verdict into messages, a profile file and an exit code.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import click
-
-from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the executor loads only when --verify is given: plain lint starts without it
     from ..executor import SessionOptions
@@ -23,8 +20,7 @@ if TYPE_CHECKING:  # the executor loads only when --verify is given: plain lint 
 META_KEY = "stepflow_lint.verify"
 
 
-@dataclass
-class VerifyRequest:
+class VerifyRequest(NamedTuple):  # not a dataclass: creating one costs `check --help` 0.6 ms
     verify_input: Any = None
     options: SessionOptions | None = None
     profile_path: Path | None = None
@@ -66,7 +62,7 @@ def verify_options(command):
 
 def _request(verify_input, stepflow_config, simulate, latency, engine, profile_path) -> VerifyRequest:
     from ..executor import ExecutorError
-    from .run import fail, read_json_argument, session_options
+    from .run_flow import fail, read_json_argument, session_options
     try:
         value = read_json_argument(verify_input, "--verify-input") if verify_input is not None else None
         options = session_options(stepflow_config, None, simulate, latency, (), 10, None, engine)
@@ -81,6 +77,8 @@ def verified_outcome(session, linted, outcome, config, catalog, unsafe: bool):
     request: VerifyRequest | None = context.meta.get(META_KEY) if context is not None else None
     if request is None or not outcome.changed:
         return outcome
+    from dataclasses import replace
+
     from ..executor import ExecutorError
     from ..executor.verify import CANNOT_RUN, CHANGED, verify_fix
     from ..fix.apply import fix_source
@@ -100,7 +98,7 @@ def verified_outcome(session, linted, outcome, config, catalog, unsafe: bool):
         session.note(f"{source.path}: only safe fixes are applied; unsafe fixes need a verified run")
         return safe if safe.changed else None
     if request.profile_path is not None:
-        from .run import write_profile
+        from .run_flow import write_profile
         try:
             write_profile(request.profile_path, {source.path: result.profile_document()})
         except ExecutorError as exc:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 MIN_FILES = 16  # below this, starting workers costs more than it saves
 JOBS_VARIABLE = "STEPFLOW_LINT_JOBS"

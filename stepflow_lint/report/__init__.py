@@ -1,29 +1,22 @@
-"""Reporters: turn lint results into text for people or documents for machines."""
+"""Reporters: turn lint results into text for people or documents for machines.
+
+One module per format, imported only when that format is chosen; this package's own
+import costs nothing, so that the command line can name the formats in `--help`.
+The report of one file, :class:`~.file_report.FileReport`, is in file_report.py.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from ..diagnostics import Diagnostic, Severity
-from ..yaml.source import Source
+import importlib
 
 FORMATS = ("text", "concise", "json", "sarif", "github", "gitlab", "junit", "pylint")
+# Formats whose stdout is one document (or one line per finding for a machine): notes and the
+# summary go to stderr.
+DOCUMENT_FORMATS = ("json", "sarif", "github", "gitlab", "junit", "pylint")
 
 
-@dataclass
-class FileReport:
-    """One linted file: its source (for positions and code frames) and what was found."""
-
-    source: Source
-    diagnostics: list[Diagnostic]
-    fixed: int = 0
-    fail_level: Severity = Severity.WARNING  # findings at or above it fail the run (and JUnit's test case)
-    applied: list[Diagnostic] = field(default_factory=list)  # the fixes --fix applied
-
-    def failing(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.severity >= self.fail_level]
-
-
-def one_based(source: Source, offset: int) -> tuple[int, int]:
-    line, column = source.position(offset)
-    return line + 1, column + 1
+def document_renderer(fmt: str):
+    """``render(reports) -> str`` of a document format, its module imported now."""
+    if fmt not in DOCUMENT_FORMATS:
+        raise ValueError(f"not a document format: {fmt!r}")
+    return importlib.import_module(f"{__name__}.{fmt}").render

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from . import FileReport
+from .file_report import FileReport
 
 _SEVERITY = {"error": "major", "warning": "minor", "info": "info"}
 

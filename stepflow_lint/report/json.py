@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from . import FileReport, indented_json, one_based
+from . import indented_json
+from .file_report import FileReport, one_based
 
 
 def diagnostic_dict(report: FileReport, diag) -> dict:

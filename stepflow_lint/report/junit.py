@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from . import FileReport
+from .file_report import FileReport
 
 
 def render(reports: list[FileReport]) -> str:

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from .. import __version__
 from ..lazy import lazy_attribute
 from ..links import PROJECT_URL, rule_doc_url
-from . import FileReport, one_based
+from .file_report import FileReport, one_based
 
 all_rules = lazy_attribute("stepflow_lint.rules", "all_rules")  # the rules: not imported for --help
 

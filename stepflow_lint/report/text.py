@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import Counter
 
 from ..diagnostics import Applicability, Severity
-from ..lazy import Console, Text, cell_len  # rich, imported on first use
-from . import FileReport
+from ..lazy import Console
+from .file_report import FileReport
+from .styled import StyledText as Text, cell_len  # not rich's: a plain stream prints them without importing rich
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold cyan"}
 MAX_FRAME_LINES = 5
