@@ -55,3 +55,13 @@ def test_line_starts_of_every_line_break_shape(text):
     import re
     expected = [0, *(m.end() for m in re.finditer(r"\r\n|\r|\n", text))]
     assert PositionMap(text).line_starts == expected
+
+
+@pytest.mark.parametrize("encoding", [UTF8, UTF16])
+def test_ascii_text_takes_columns_as_they_are_and_agrees_with_counting_units(encoding):
+    text = "a: b\r\nsteps:\r  - id: x\n\n  y: 'q'"
+    fast, counted = PositionMap(text, encoding), PositionMap(text, encoding)
+    counted.units_are_code_points = False
+    assert fast.units_are_code_points and not PositionMap(TEXT, encoding).units_are_code_points
+    for offset in range(-2, len(text) + 3):
+        assert fast.line_and_units(offset) == counted.line_and_units(offset)

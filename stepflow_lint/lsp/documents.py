@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlparse
 from lsprotocol import types
 
 from .positions import PositionMap
+from .wire import DiagnosticTexts
 
 
 def uri_to_path(uri: str) -> str:
@@ -56,6 +57,10 @@ class OpenDocument:
     linting: bool = False                    # a lint loop is running for this document
     waiters: list[asyncio.Future] = field(default_factory=list)
     published_version: int | None = None     # the version whose diagnostics the client has now
+    diagnostic_texts: DiagnosticTexts = field(init=False)   # kept from version to version
+
+    def __post_init__(self) -> None:
+        self.diagnostic_texts = DiagnosticTexts(self.uri)
 
     @property
     def path(self) -> str:

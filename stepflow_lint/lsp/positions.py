@@ -70,6 +70,8 @@ class PositionMap:
         # The core's offsets are into the text without a leading BOM; the editor's text keeps it.
         self.shift = shift
         self.line_starts = line_starts if line_starts is not None else _line_starts(text)
+        # Every column of ASCII text is its code-point column in every encoding (`isascii` is O(1)).
+        self.units_are_code_points = encoding == UTF32 or text.isascii()
 
     def _line_end(self, line: int) -> int:
         """Offset of the end of ``line``'s content, before its line break."""
@@ -82,6 +84,8 @@ class PositionMap:
         """The line and the column in client units of a core offset."""
         offset = max(0, min(offset + self.shift, len(self.text)))
         line = bisect.bisect_right(self.line_starts, offset) - 1
+        if self.units_are_code_points:
+            return line, offset - self.line_starts[line]
         return line, _units(self.text[self.line_starts[line]:offset], self.encoding)
 
     def position(self, offset: int) -> types.Position:
@@ -93,8 +97,9 @@ class PositionMap:
         line, character = self.line_and_units(offset)
         return {"line": line, "character": character}
 
-    def range_json(self, start: int, end: int) -> dict:
-        return {"start": self.position_json(start), "end": self.position_json(end)}
+    def units_range(self, start: int, end: int) -> tuple[tuple[int, int], tuple[int, int]]:
+        """The (line, column in client units) of both ends of a core range."""
+        return self.line_and_units(start), self.line_and_units(end)
 
     def offset(self, position: types.Position) -> int:
         """The core offset of a client position; positions past a line's end or the text's end are clamped."""
