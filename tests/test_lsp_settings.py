@@ -82,3 +82,24 @@ async def test_config_files_are_watched(tmp_path):
             [types.FileEvent(config.as_uri(), types.FileChangeType.Changed)]))
         assert codes(await next_diagnostics(client, uri, seen)) == ["SF102", "SF105", "SF105"]
         assert any("invalid TOML" in m.message for m in client.messages)
+
+
+async def test_each_document_follows_the_config_file_of_its_own_folder(tmp_path):
+    # Two projects side by side (as two workspace folders would be): each folder's config file
+    # applies to its documents, a folder without one gets the defaults, and the editor's settings
+    # apply over both.
+    quiet, strict, plain = tmp_path / "quiet", tmp_path / "strict", tmp_path / "plain"
+    for folder in (quiet, strict, plain):
+        folder.mkdir()
+    (quiet / "stepflow-lint.toml").write_text('ignore = ["SF105"]\n')
+    (strict / "pyproject.toml").write_text('[tool.stepflow-lint]\nignore = ["SF102"]\n')
+    async with session(root=tmp_path, init_options={"severity": {"SF102": "warning"}}) as client:
+        found = {}
+        for folder in (quiet, strict, plain):
+            uri = (folder / "flow.yaml").as_uri()
+            open_doc(client, uri, UNKNOWN_REF)
+            found[folder.name] = await diagnostics(client, uri, 1)
+        assert codes(found["quiet"]) == ["SF102"]
+        assert codes(found["strict"]) == ["SF105", "SF105"]
+        assert codes(found["plain"]) == ["SF102", "SF105", "SF105"]
+        assert {d.severity for d in found["quiet"]} == {types.DiagnosticSeverity.Warning}
