@@ -40,8 +40,9 @@ def describe(diag: Diagnostic, snapshot) -> tuple:
     if diag.notes:
         message += "\n" + "\n".join(diag.notes)
     span = diag.span
-    severity = SEVERITIES.get(diag.severity, types.DiagnosticSeverity.Warning)
-    return diag.code, severity.value, message, snapshot.positions.units_range(span.start, span.end), related(diag, snapshot)
+    severity = SEVERITIES.get(diag.severity, types.DiagnosticSeverity.Warning).value
+    where = snapshot.positions.units_range(span.start, span.end)
+    return diag.code, severity, message, where, related(diag, snapshot)
 
 
 def payload_of(description: tuple, uri: str) -> dict:
@@ -62,10 +63,6 @@ def payload_of(description: tuple, uri: str) -> dict:
         found["relatedInformation"] = [{"location": {"uri": uri, "range": _range(place)}, "message": note}
                                        for place, note in related_information]
     return found
-
-
-def to_payload(diag: Diagnostic, snapshot) -> dict:
-    return payload_of(describe(diag, snapshot), snapshot.uri)
 
 
 def _range(where: tuple) -> dict:
