@@ -2,10 +2,11 @@
 
 A keystroke changes a handful of a document's diagnostics, if any; the others keep
 their code, message and range (a range moves only on the edited lines). At 1 000
-steps (566 diagnostics) building the dicts took 16 ms and `json.dumps` of the
-notification 14 ms per version; reusing each unchanged diagnostic's text and joining
-the texts costs well under a millisecond. The joined text is byte for byte what
-`json.dumps` of the notification's dicts gives (tests/test_lsp_payload.py checks it).
+steps (566 diagnostics) building the dicts and `json.dumps` of the notification cost
+11-13 ms of CPU per version (30 ms of wall time under load); describing each
+diagnostic, reusing the unchanged ones' texts and joining them costs 6 ms
+(benchmarks/lsp_stages.py). The joined text is byte for byte what `json.dumps` of
+the notification's dicts gives (tests/test_lsp_wire.py checks it).
 """
 
 from __future__ import annotations
