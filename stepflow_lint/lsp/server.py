@@ -25,7 +25,7 @@ from ..diagnostics import Diagnostic, Severity, Span
 from ..yaml.parse import gc_paused
 from .documents import OpenDocument
 from .protocol import StepflowProtocol
-from .settings import ConfigResolver, Settings
+from .settings import ConfigResolver
 from .snapshot import LintRequest, Snapshot
 from .wire import publish_notification
 
@@ -82,15 +82,12 @@ class StepflowServer(LanguageServer):
     def encoding(self) -> str:
         return self.workspace.position_encoding or types.PositionEncodingKind.Utf16
 
-    @property
-    def settings(self) -> Settings:
-        return self.resolver.settings
-
     def lint_request(self, doc: OpenDocument) -> LintRequest:
-        config = self.resolver.config_for(doc.path)
-        return LintRequest(doc.uri, doc.path, doc.text, doc.version, doc.generation, config,
-                           self.resolver.catalog_for(config), self.encoding, self.settings.only_flows,
-                           doc.diagnostic_texts)
+        path = doc.path
+        config = self.resolver.config_for(path)
+        return LintRequest(doc.uri, path, doc.text, doc.version, doc.generation, config,
+                           self.resolver.catalog_for(config), self.encoding,
+                           self.resolver.settings_for(path).only_flows, doc.diagnostic_texts)
 
     def schedule(self, doc: OpenDocument) -> None:
         self.workspace_changed.set()
