@@ -51,7 +51,9 @@ def capabilities(*, pull: bool = False, encodings: list[str] | None = None,
 @contextlib.asynccontextmanager
 async def session(*, pull: bool = False, encodings: list[str] | None = None, init_options=None,
                   root: Path | None = None, configuration: dict | None = None, asks_configuration: bool = True,
-                  resolves_code_actions: bool = True):
+                  resolves_code_actions: bool = True, folders: dict[Path, dict | None] | None = None):
+    """``folders``: workspace folders (after ``root``), each with the settings the client answers
+    for it (None: the client's settings outside any folder)."""
     client = make_test_lsp_client()
     client.published = defaultdict(list)   # uri -> [(version, diagnostics)] in arrival order
     client.registrations = []
@@ -68,11 +70,15 @@ async def session(*, pull: bool = False, encodings: list[str] | None = None, ini
 
     if configuration is not None:
         client.set_configuration(configuration, section="stepflow-lint")
+    for folder, settings in (folders or {}).items():
+        if settings is not None:
+            client.set_configuration(settings, section="stepflow-lint", scope_uri=folder.as_uri())
     await client.start_io(*SERVER, cwd=str(root) if root else None)
-    folders = [types.WorkspaceFolder(root.as_uri(), root.name)] if root else None
+    paths = ([root] if root else []) + list(folders or {})
+    workspace = [types.WorkspaceFolder(path.as_uri(), path.name) for path in paths] or None
     client.init_result = await client.initialize_session(types.InitializeParams(
         capabilities=capabilities(pull=pull, encodings=encodings, configuration=asks_configuration,
-                                  resolves_code_actions=resolves_code_actions), workspace_folders=folders,
+                                  resolves_code_actions=resolves_code_actions), workspace_folders=workspace,
         root_uri=root.as_uri() if root else None, initialization_options=init_options))
     try:
         yield client

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from lsprotocol import types
 
-from stepflow_lint.lsp.documents import apply_change
-from stepflow_lint.lsp.positions import UTF8, UTF16, UTF32, PositionMap, choose_encoding
+from stepflow_lint.lsp.documents import OpenDocument, apply_change
+from stepflow_lint.lsp.positions import UTF8, UTF16, UTF32, PositionMap, choose_encoding, line_starts_of
 
 TEXT = "a: é😀x\r\nb: 1\rc: 😀😀\nd"
 
@@ -55,3 +57,44 @@ def test_line_starts_of_every_line_break_shape(text):
     import re
     expected = [0, *(m.end() for m in re.finditer(r"\r\n|\r|\n", text))]
     assert PositionMap(text).line_starts == expected
+
+
+@pytest.mark.parametrize("encoding", [UTF8, UTF16])
+def test_ascii_text_takes_columns_as_they_are_and_agrees_with_counting_units(encoding):
+    text = "a: b\r\nsteps:\r  - id: x\n\n  y: 'q'"
+    fast, counted = PositionMap(text, encoding), PositionMap(text, encoding)
+    counted.units_are_code_points = False
+    assert fast.units_are_code_points and not PositionMap(TEXT, encoding).units_are_code_points
+    for offset in range(-2, len(text) + 3):
+        assert fast.line_and_units(offset) == counted.line_and_units(offset)
+
+
+def _edited(text: str, first: tuple[int, int], last: tuple[int, int], inserted: str) -> OpenDocument:
+    doc = OpenDocument("file:///tmp/stepflow-lsp-test/lines.yaml", text, 1)
+    doc.edit(2, [types.TextDocumentContentChangePartial(
+        range=types.Range(types.Position(*first), types.Position(*last)), text=inserted)], UTF16)
+    return doc
+
+
+@pytest.mark.parametrize("text, first, last, inserted, expected", [
+    ("a\rb", (1, 0), (1, 0), "\n", "a\r\nb"),          # the \r before the edit pairs with a \n typed after it
+    ("a\r\nb", (0, 1), (1, 0), "\r", "a\rb"),          # a break replaced by another
+    ("a\nb\nc", (0, 1), (2, 0), "", "ac"),             # lines joined
+    ("a\nb", (1, 1), (1, 1), "\r", "a\nb\r"),          # a break at the very end: an empty last line
+    ("a\nb", (9, 0), (9, 0), "\nz", "a\nb\nz"),         # past the end: appended
+])
+def test_line_starts_are_measured_again_around_an_edit(text, first, last, inserted, expected):
+    doc = _edited(text, first, last, inserted)
+    assert doc.text == expected
+    assert doc.line_starts == line_starts_of(expected)
+
+
+def test_line_starts_kept_across_random_edits_are_those_of_the_text():
+    from .test_lsp_robustness import random_edit
+    rng = random.Random(20261202)
+    doc = OpenDocument("file:///tmp/stepflow-lsp-test/lines.yaml", "a: 1\r\nb:\r  - c\n\n  d: 'é😀'\n", 1)
+    for version in range(2, 3002):
+        edit_range, inserted, expected = random_edit(rng, doc.text)
+        doc.edit(version, [types.TextDocumentContentChangePartial(range=edit_range, text=inserted)], UTF16)
+        assert doc.text == expected
+        assert doc.line_starts == line_starts_of(doc.text), (version, doc.text)

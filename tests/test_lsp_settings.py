@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from lsprotocol import types
 
-from .lsp_session import FLOW, codes, diagnostics, next_diagnostics, open_doc, session
+from .lsp_session import FLOW, codes, diagnostics, next_diagnostics, open_doc, opened, session
 
 pytestmark = pytest.mark.asyncio
 UNKNOWN_REF = FLOW.replace("$step: load,", "$step: nope,")  # SF102 plus two unused steps (SF105)
@@ -82,3 +82,46 @@ async def test_config_files_are_watched(tmp_path):
             [types.FileEvent(config.as_uri(), types.FileChangeType.Changed)]))
         assert codes(await next_diagnostics(client, uri, seen)) == ["SF102", "SF105", "SF105"]
         assert any("invalid TOML" in m.message for m in client.messages)
+
+
+async def test_each_document_follows_the_config_file_of_its_own_folder(tmp_path):
+    # Two projects side by side (as two workspace folders would be): each folder's config file
+    # applies to its documents, a folder without one gets the defaults, and the editor's settings
+    # apply over both.
+    quiet, strict, plain = tmp_path / "quiet", tmp_path / "strict", tmp_path / "plain"
+    for folder in (quiet, strict, plain):
+        folder.mkdir()
+    (quiet / "stepflow-lint.toml").write_text('ignore = ["SF105"]\n')
+    (strict / "pyproject.toml").write_text('[tool.stepflow-lint]\nignore = ["SF102"]\n')
+    async with session(root=tmp_path, init_options={"severity": {"SF102": "warning"}}) as client:
+        found = {}
+        for folder in (quiet, strict, plain):
+            uri = (folder / "flow.yaml").as_uri()
+            open_doc(client, uri, UNKNOWN_REF)
+            found[folder.name] = await diagnostics(client, uri, 1)
+        assert codes(found["quiet"]) == ["SF102"]
+        assert codes(found["strict"]) == ["SF105", "SF105"]
+        assert codes(found["plain"]) == ["SF102", "SF105", "SF105"]
+        assert {d.severity for d in found["quiet"]} == {types.DiagnosticSeverity.Warning}
+
+
+async def test_a_workspace_folder_with_its_own_editor_settings_keeps_them(tmp_path):
+    # The client answers `workspace/configuration` per folder: `legacy` keeps SF105 and turns
+    # SF102 into a warning, `app` has no settings of its own and gets the global ones.
+    app, legacy = tmp_path / "app", tmp_path / "legacy"
+    app.mkdir()
+    legacy.mkdir()
+    async with session(configuration={"ignore": ["SF105"]},
+                       folders={app: None, legacy: {"severity": {"SF102": "warning"}}}) as client:
+        found = {}
+        for folder in (app, legacy):
+            uri = (folder / "flow.yaml").as_uri()
+            open_doc(client, uri, UNKNOWN_REF)
+            found[folder.name] = await diagnostics(client, uri, 1)
+        assert codes(found["app"]) == ["SF102"]
+        assert found["app"][0].severity == types.DiagnosticSeverity.Error
+        assert codes(found["legacy"]) == ["SF102", "SF105", "SF105"]
+        assert {d.severity for d in found["legacy"] if d.code == "SF102"} == {types.DiagnosticSeverity.Warning}
+        # Outside every folder: the global settings.
+        outside = await opened(client, "file:///tmp/stepflow-lsp-test/outside.yaml", UNKNOWN_REF)
+        assert codes(outside) == ["SF102"]

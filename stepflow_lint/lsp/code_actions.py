@@ -105,9 +105,9 @@ def _workspace_edit(snapshot, edits) -> types.WorkspaceEdit:
 
 
 def _lsp_of(snapshot, diag: Diagnostic) -> types.Diagnostic:
-    from .diagnostics import to_lsp
+    from .diagnostics import payload_of, to_lsp
     index = snapshot.diagnostics.index(diag)
-    return to_lsp(snapshot.payload[index])  # one object, not the whole list
+    return to_lsp(payload_of(snapshot.descriptions[index], snapshot.uri))  # one object, not the whole list
 
 
 def _noqa_action(snapshot, diag: Diagnostic) -> types.CodeAction | None:

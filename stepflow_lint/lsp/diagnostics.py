@@ -1,11 +1,13 @@
 """Core diagnostics as LSP diagnostics: code, documentation link, tags, related locations.
 
-Diagnostics are built as plain JSON-ready dicts, the wire shape of `Diagnostic`:
-a large flow has hundreds, and lsprotocol's attrs classes plus the cattrs
-converter cost more than the lint itself (164 ms from edit to diagnostics at
-1 000 steps, 566 diagnostics). Push sends the dicts as they are; pull and code
-actions, which need lsprotocol objects, structure them from the same dicts, so
-there is one description of a diagnostic.
+A diagnostic is first described by a hashable tuple of everything its JSON
+depends on (:func:`describe`), then written as a plain JSON-ready dict, the wire
+shape of `Diagnostic` (:func:`payload_of`): a large flow has hundreds, and
+lsprotocol's attrs classes plus the cattrs converter cost more than the lint
+itself (164 ms from edit to diagnostics at 1 000 steps, 566 diagnostics). Push
+sends each description's JSON text, kept across versions (:mod:`wire`); pull and
+code actions, which need lsprotocol objects, structure the same dicts, so there is
+one description of a diagnostic.
 """
 
 from __future__ import annotations
@@ -30,27 +32,43 @@ TAGS: dict[str, list[types.DiagnosticTag]] = {
 }
 
 
-def to_payload(diag: Diagnostic, snapshot) -> dict:
-    """One diagnostic as the JSON object `publishDiagnostics` carries (keys as lsprotocol writes them)."""
+def describe(diag: Diagnostic, snapshot) -> tuple:
+    """Everything a diagnostic's JSON depends on, as a hashable key: code, severity, message, range
+    (in the negotiated encoding) and related locations. The tags and the documentation link follow
+    from the code, the related locations' URI is the document's."""
     message = diag.message
     if diag.notes:
         message += "\n" + "\n".join(diag.notes)
-    positions = snapshot.positions
+    span = diag.span
+    severity = SEVERITIES.get(diag.severity, types.DiagnosticSeverity.Warning).value
+    where = snapshot.positions.units_range(span.start, span.end)
+    return diag.code, severity, message, where, related(diag, snapshot)
+
+
+def payload_of(description: tuple, uri: str) -> dict:
+    """A diagnostic as the JSON object `publishDiagnostics` carries (keys as lsprotocol writes them)."""
+    code, severity, message, where, related_information = description
     found = {
-        "range": positions.range_json(diag.span.start, diag.span.end),
+        "range": _range(where),
         "message": message,
-        "severity": SEVERITIES.get(diag.severity, types.DiagnosticSeverity.Warning).value,
-        "code": diag.code,
-        "codeDescription": {"href": rule_doc_url(diag.code)},
+        "severity": severity,
+        "code": code,
+        "codeDescription": {"href": rule_doc_url(code)},
         "source": SOURCE,
     }
-    tags = TAGS.get(diag.code)
+    tags = TAGS.get(code)
     if tags:
         found["tags"] = [tag.value for tag in tags]
-    related_information = related(diag, snapshot)
     if related_information:
-        found["relatedInformation"] = related_information
+        found["relatedInformation"] = [{"location": {"uri": uri, "range": _range(place)}, "message": note}
+                                       for place, note in related_information]
     return found
+
+
+def _range(where: tuple) -> dict:
+    (start_line, start_character), (end_line, end_character) = where
+    return {"start": {"line": start_line, "character": start_character},
+            "end": {"line": end_line, "character": end_character}}
 
 
 def to_lsp(payload: dict) -> types.Diagnostic:
@@ -65,17 +83,16 @@ def _converter():
     return default_converter()
 
 
-def related(diag: Diagnostic, snapshot) -> list[dict]:
+def related(diag: Diagnostic, snapshot) -> tuple:
     """Where the other half of a finding is: the step a reference points to, the first of two
-    duplicate ids, the other steps of a cycle."""
+    duplicate ids, the other steps of a cycle. A tuple of (range in client units, message)."""
     if snapshot.flow is None:
-        return []
+        return ()
     locations = snapshot.locations
-    found: list[dict] = []
+    found: list[tuple] = []
 
     def point(start: int, end: int, message: str) -> None:
-        location = {"uri": snapshot.uri, "range": snapshot.positions.range_json(start, end)}
-        found.append({"location": location, "message": message})
+        found.append((snapshot.positions.units_range(start, end), message))
 
     span = diag.span
     if diag.code == "SF101":
@@ -84,11 +101,11 @@ def related(diag: Diagnostic, snapshot) -> list[dict]:
             for other in locations.defined(definition.flow, definition.step.id):
                 if other is not definition:
                     point(other.start, other.end, f"`{other.step.id}` is also the id of this step")
-        return found
+        return tuple(found)
     # The finding is about one reference when its span lies within the reference's mapping.
     ref = locations.reference_around(span.start, span.end)
     if ref is None:
-        return found
+        return ()
     targets = locations.defined(ref.flow, ref.ref.target)
     for target in targets[:1]:
         point(target.start, target.end, f"step `{target.step.id}` is defined here")
@@ -100,4 +117,4 @@ def related(diag: Diagnostic, snapshot) -> list[dict]:
                     if sid not in (ref.owner.id, ref.ref.target):
                         for other in locations.defined(ref.flow, sid)[:1]:
                             point(other.start, other.end, f"step `{sid}` is part of the cycle")
-    return found
+    return tuple(found)

@@ -15,7 +15,8 @@ from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
 
-from .positions import PositionMap
+from .positions import PositionMap, line_starts_after_edit, line_starts_of
+from .wire import DiagnosticTexts
 
 
 def uri_to_path(uri: str) -> str:
@@ -32,14 +33,21 @@ def path_to_uri(path: Path) -> str:
 
 def apply_change(text: str, change, encoding: str) -> str:
     """The text after one `contentChanges` entry (a whole-text replacement or a range edit)."""
+    return apply_change_measured(PositionMap(text, encoding), change)[0]
+
+
+def apply_change_measured(positions: PositionMap, change) -> tuple[str, list[int]]:
+    """The text after one `contentChanges` entry and its line starts, from the text before it as a
+    PositionMap (whose line starts are reused where the edit did not touch them)."""
     if isinstance(change, types.TextDocumentContentChangeWholeDocument) or getattr(change, "range", None) is None:
-        return change.text
-    positions = PositionMap(text, encoding)
+        return change.text, line_starts_of(change.text)
+    text = positions.text
     start = positions.text_offset(change.range.start)
     end = positions.text_offset(change.range.end)
     if end < start:
         start, end = end, start
-    return text[:start] + change.text + text[end:]
+    new_text = text[:start] + change.text + text[end:]
+    return new_text, line_starts_after_edit(positions.line_starts, new_text, start, end, len(change.text))
 
 
 @dataclass(eq=False)
@@ -56,6 +64,11 @@ class OpenDocument:
     linting: bool = False                    # a lint loop is running for this document
     waiters: list[asyncio.Future] = field(default_factory=list)
     published_version: int | None = None     # the version whose diagnostics the client has now
+    diagnostic_texts: DiagnosticTexts = field(init=False)   # kept from version to version
+    line_starts: list[int] | None = field(default=None, init=False, repr=False)   # of `text`, once edited
+
+    def __post_init__(self) -> None:
+        self.diagnostic_texts = DiagnosticTexts(self.uri)
 
     @property
     def path(self) -> str:
@@ -63,6 +76,7 @@ class OpenDocument:
 
     def edit(self, version: int | None, changes, encoding: str) -> None:
         for change in changes:
-            self.text = apply_change(self.text, change, encoding)
+            positions = PositionMap(self.text, encoding, self.line_starts)
+            self.text, self.line_starts = apply_change_measured(positions, change)
         self.version = version
         self.generation += 1

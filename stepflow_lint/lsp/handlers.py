@@ -76,18 +76,23 @@ async def _pull_settings(ls: StepflowServer) -> None:
     capabilities = ls.client_capabilities.workspace
     if not (capabilities and capabilities.configuration):
         return
+    # The settings outside any folder, then each workspace folder's (a folder may override them).
+    roots = [root for root in ls.roots if root.is_absolute()]
+    items = [types.ConfigurationItem(section=SECTION)] + [
+        types.ConfigurationItem(scope_uri=root.as_uri(), section=SECTION) for root in roots]
     try:
-        answer = await ls.workspace_configuration_async(
-            types.ConfigurationParams([types.ConfigurationItem(section=SECTION)]))
+        answer = await ls.workspace_configuration_async(types.ConfigurationParams(items))
     except Exception:  # noqa: BLE001 - a client that cannot answer keeps the settings it gave
         return
     if answer and isinstance(answer[0], dict):
-        _apply_settings(ls, answer[0])
+        folders = {root: Settings.from_editor(raw, root)
+                   for root, raw in zip(roots, answer[1:]) if isinstance(raw, dict)}
+        _apply_settings(ls, answer[0], folders)
 
 
-def _apply_settings(ls: StepflowServer, raw: dict) -> None:
+def _apply_settings(ls: StepflowServer, raw: dict, folders: dict[Path, Settings] | None = None) -> None:
     root = ls.roots[0] if ls.roots else None
-    ls.resolver.update_settings(Settings.from_editor(raw, root))
+    ls.resolver.update_settings(Settings.from_editor(raw, root), folders)
     ls.relint_all()
     ls.report_problems()
 
@@ -120,7 +125,7 @@ def _sync(server: StepflowServer) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_WILL_SAVE_WAIT_UNTIL)
     async def will_save(ls: StepflowServer, params: types.WillSaveTextDocumentParams):
-        if not ls.settings.fix_all_on_save:
+        if not ls.resolver.settings_for(uri_to_path(params.text_document.uri)).fix_all_on_save:
             return None
         snapshot = await ls.snapshot(params.text_document.uri)
         if snapshot is None or snapshot.flow is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ruamel.yaml.nodes import Node, ScalarNode
 
@@ -48,7 +49,6 @@ class Locations:
     flow: Flow | None
     definitions: list[StepDef] = field(default_factory=list)
     references: list[StepRef] = field(default_factory=list)
-    components: list[StepDef] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._by_node_start: list[StepRef] = []
@@ -60,8 +60,6 @@ class Locations:
             for step in flow.steps:
                 if step.id_node is not None and step.id is not None:
                     self.definitions.append(StepDef(flow, step, *inner_span(step.id_node)))
-                if step.component_node is not None:
-                    self.components.append(StepDef(flow, step, *inner_span(step.component_node)))
                 for ref in step.refs():
                     self._add_ref(flow, step, ref)
             for ref in iter_refs(flow.output):
@@ -71,6 +69,15 @@ class Locations:
             self._defined.setdefault((id(definition.flow), definition.step.id), []).append(definition)
         self._by_node_start = sorted(self.references, key=lambda r: r.ref.node.start_mark.index)
         self._node_starts = [r.ref.node.start_mark.index for r in self._by_node_start]
+
+    @cached_property
+    def components(self) -> list[StepDef]:
+        """Each step's `component:` value. Listed on first use: every version's diagnostics need the
+        definitions and references (related locations), only hover asks for components."""
+        if self.flow is None:
+            return []
+        return [StepDef(flow, step, *inner_span(step.component_node))
+                for flow in self.flow.walk() for step in flow.steps if step.component_node is not None]
 
     def _add_ref(self, flow: Flow, owner: Step | None, ref: Ref) -> None:
         if ref.kind is RefKind.STEP and ref.target_node is not None and ref.target is not None:

@@ -48,7 +48,7 @@ def _column_from_units(line: str, units: int, encoding: str) -> int:
     return len(line)
 
 
-def _line_starts(text: str) -> list[int]:
+def line_starts_of(text: str) -> list[int]:
     """The offset of every line's start. Every edit needs them (a 5 000-line document: 6 ms with one
     regex match object per line), so text with `\n` breaks only is measured line by line in C."""
     if "\r" in text:
@@ -61,6 +61,27 @@ def _line_starts(text: str) -> list[int]:
 _PLUS_ONE = (1).__add__
 
 
+def line_starts_after_edit(starts: list[int], new_text: str, start: int, end: int, inserted: int) -> list[int]:
+    """The line starts of ``new_text``, made by replacing ``[start, end)`` of the text whose line
+    starts are ``starts`` with ``inserted`` characters.
+
+    Only the lines the edit touched are measured again, with the line before them (its `\r` may
+    now pair with an inserted `\n`); the starts after them move by the change in length. Every
+    edit needs the line starts, and measuring the whole text costs a millisecond per 5 000 lines.
+    """
+    first = bisect.bisect_right(starts, start) - 1
+    last = bisect.bisect_right(starts, end) - 1
+    keep = max(first - 1, 0)
+    window_start = starts[keep]
+    delta = inserted - (end - start)
+    # The window ends after the last touched line's break: where the next line starts (found again in
+    # the window, so not kept from `starts`) or at the end of the text.
+    after = starts[last + 2:]
+    window_end = starts[last + 1] + delta if last + 1 < len(starts) else len(new_text)
+    found = [match.end() for match in _LINE_BREAK.finditer(new_text, window_start, window_end)]
+    return starts[:keep + 1] + found + ([offset + delta for offset in after] if delta else after)
+
+
 class PositionMap:
     """Offsets and LSP positions of one text, in one encoding."""
 
@@ -69,7 +90,9 @@ class PositionMap:
         self.encoding = encoding
         # The core's offsets are into the text without a leading BOM; the editor's text keeps it.
         self.shift = shift
-        self.line_starts = line_starts if line_starts is not None else _line_starts(text)
+        self.line_starts = line_starts if line_starts is not None else line_starts_of(text)
+        # Every column of ASCII text is its code-point column in every encoding (`isascii` is O(1)).
+        self.units_are_code_points = encoding == UTF32 or text.isascii()
 
     def _line_end(self, line: int) -> int:
         """Offset of the end of ``line``'s content, before its line break."""
@@ -82,6 +105,8 @@ class PositionMap:
         """The line and the column in client units of a core offset."""
         offset = max(0, min(offset + self.shift, len(self.text)))
         line = bisect.bisect_right(self.line_starts, offset) - 1
+        if self.units_are_code_points:
+            return line, offset - self.line_starts[line]
         return line, _units(self.text[self.line_starts[line]:offset], self.encoding)
 
     def position(self, offset: int) -> types.Position:
@@ -93,8 +118,9 @@ class PositionMap:
         line, character = self.line_and_units(offset)
         return {"line": line, "character": character}
 
-    def range_json(self, start: int, end: int) -> dict:
-        return {"start": self.position_json(start), "end": self.position_json(end)}
+    def units_range(self, start: int, end: int) -> tuple[tuple[int, int], tuple[int, int]]:
+        """The (line, column in client units) of both ends of a core range."""
+        return self.line_and_units(start), self.line_and_units(end)
 
     def offset(self, position: types.Position) -> int:
         """The core offset of a client position; positions past a line's end or the text's end are clamped."""

@@ -6,7 +6,7 @@
 * Open documents live in :mod:`documents` (the server applies edits itself,
   clamping bad ranges), so pygls's own copy is not updated on every keystroke.
 
-It also sends notifications whose parameters are JSON already (:meth:`notify_json`).
+It also sends messages written as JSON text already (:meth:`send_json_text`).
 """
 
 from __future__ import annotations
@@ -45,10 +45,17 @@ class StepflowProtocol(LanguageServerProtocol):
         if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CLOSE)) is not None:
             yield handler, (params,), None
 
-    def notify_json(self, method: str, params: dict) -> None:
-        """Send a notification whose params are plain JSON data, as they are.
+    def send_json_text(self, body: str) -> None:
+        """Send a message already written as JSON text (ASCII, as `json.dumps` writes it), with
+        `_send_data`'s headers.
 
         `notify` wraps params in lsprotocol's message class and unstructures it with cattrs, object
-        by object: for the hundreds of diagnostics of a large flow that cost more than the lint.
-        `_send_data` writes a dict with `json.dumps` alone (and the same headers)."""
-        self._send_data({"jsonrpc": self.VERSION, "method": method, "params": params})
+        by object, and `_send_data` runs `json.dumps` over the whole message: for the hundreds of
+        diagnostics of a large flow that cost more than the lint. The diagnostics' texts are made
+        once and kept (:mod:`wire`), so the message is only joined here."""
+        if self.writer is None:
+            return
+        if self._include_headers:
+            body = (f"Content-Length: {len(body)}\r\n"
+                    f"Content-Type: {self.CONTENT_TYPE}; charset={self.CHARSET}\r\n\r\n") + body
+        self.writer.write(body.encode(self.CHARSET))

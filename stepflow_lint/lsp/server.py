@@ -25,8 +25,9 @@ from ..diagnostics import Diagnostic, Severity, Span
 from ..yaml.parse import gc_paused
 from .documents import OpenDocument
 from .protocol import StepflowProtocol
-from .settings import ConfigResolver, Settings
+from .settings import ConfigResolver
 from .snapshot import LintRequest, Snapshot
+from .wire import publish_notification
 
 log = logging.getLogger(__name__)
 IDLE_SECONDS = 3.0
@@ -81,14 +82,12 @@ class StepflowServer(LanguageServer):
     def encoding(self) -> str:
         return self.workspace.position_encoding or types.PositionEncodingKind.Utf16
 
-    @property
-    def settings(self) -> Settings:
-        return self.resolver.settings
-
     def lint_request(self, doc: OpenDocument) -> LintRequest:
-        config = self.resolver.config_for(doc.path)
-        return LintRequest(doc.uri, doc.path, doc.text, doc.version, doc.generation, config,
-                           self.resolver.catalog_for(config), self.encoding, self.settings.only_flows)
+        path = doc.path
+        config = self.resolver.config_for(path)
+        return LintRequest(doc.uri, path, doc.text, doc.version, doc.generation, config,
+                           self.resolver.catalog_for(config), self.encoding,
+                           self.resolver.settings_for(path).only_flows, doc.diagnostic_texts)
 
     def schedule(self, doc: OpenDocument) -> None:
         self.workspace_changed.set()
@@ -140,10 +139,7 @@ class StepflowServer(LanguageServer):
 
     def _publish(self, doc: OpenDocument, snapshot: Snapshot) -> None:
         if not self.pull_mode:
-            params = {"uri": doc.uri, "diagnostics": snapshot.payload}
-            if snapshot.version is not None:
-                params["version"] = snapshot.version
-            self.protocol.notify_json(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, params)
+            self.protocol.send_json_text(publish_notification(doc.uri, snapshot.version, snapshot.diagnostic_texts))
             doc.published_version = snapshot.version
 
     def _wake(self, doc: OpenDocument, snapshot: Snapshot) -> None:
@@ -202,7 +198,7 @@ def build_snapshot(request: LintRequest) -> Snapshot:
     try:
         with gc_paused():  # as the engine does while linting: nothing made here is garbage yet
             snapshot = Snapshot(request)
-            snapshot.payload  # convert here too, off the event loop
+            snapshot.diagnostic_texts  # written here too, off the event loop
         return snapshot
     except Exception as exc:  # noqa: BLE001 - the editor must keep working whatever the core does
         log.exception("linting %s failed", request.uri)

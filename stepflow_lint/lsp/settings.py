@@ -7,7 +7,8 @@ through `initializationOptions`, `workspace/configuration` (section
 `only-flows` (true: lint only YAML that looks like a Stepflow flow) and
 `fix-all-on-save` (apply the safe fixes when a document is saved). A key the
 editor sets replaces the file's value of that key; the other keys come from the
-nearest config file, re-read when it changes on disk.
+nearest config file, re-read when it changes on disk. A client that answers
+`workspace/configuration` per workspace folder gives each folder its own settings.
 """
 
 from __future__ import annotations
@@ -79,19 +80,35 @@ def _read_table(table: dict[str, Any], root: Path) -> Config:
 
 
 class ConfigResolver:
-    """The effective Config and catalog of each document, cached per config file until it changes."""
+    """The effective Config and catalog of each document, cached per config file (and workspace
+    folder) until it changes."""
 
     def __init__(self) -> None:
         self.settings = Settings()
+        # The editor's settings of each workspace folder (a client answers `workspace/configuration`
+        # per folder); documents outside every folder get `settings`.
+        self.folder_settings: dict[Path, Settings] = {}
         self._found: dict[Path, Path | None] = {}
-        self._configs: dict[Path | None, Config] = {}
+        self._configs: dict[tuple[Path | None, Path | None], Config] = {}
         self._catalogs: dict[tuple[str, ...], Any] = {}
         self.problems: list[str] = []   # config files and settings that could not be used, for the user
 
-    def update_settings(self, settings: Settings) -> None:
+    def update_settings(self, settings: Settings, folders: dict[Path, Settings] | None = None) -> None:
         self.settings = settings
-        self.problems.extend(settings.problems)
+        self.folder_settings = dict(folders or {})
+        for each in (settings, *self.folder_settings.values()):
+            self.problems.extend(each.problems)
         self._configs.clear()
+
+    def _folder_of(self, path: str) -> Path | None:
+        """The innermost workspace folder with settings of its own that holds ``path``."""
+        file_path = Path(path)
+        holding = [folder for folder in self.folder_settings if file_path.is_relative_to(folder)]
+        return max(holding, key=lambda folder: len(folder.parts), default=None)
+
+    def settings_for(self, path: str) -> Settings:
+        folder = self._folder_of(path)
+        return self.folder_settings[folder] if folder is not None else self.settings
 
     def forget_files(self) -> None:
         """Config files changed on disk: read them again when next needed."""
@@ -108,9 +125,11 @@ class ConfigResolver:
             except OSError:
                 self._found[directory] = None
         found = self._found[directory]
-        config = self._configs.get(found)
+        folder = self._folder_of(path) if self.folder_settings else None
+        config = self._configs.get((found, folder))
         if config is None:
-            config = self._configs[found] = self._merge(self._load(found))
+            settings = self.folder_settings[folder] if folder is not None else self.settings
+            config = self._configs[(found, folder)] = self._merge(self._load(found), settings)
         return config
 
     def _load(self, found: Path | None) -> Config:
@@ -126,12 +145,12 @@ class ConfigResolver:
             self.problems.append(f"{found}: " + "; ".join(problems))
         return config
 
-    def _merge(self, base: Config) -> Config:
-        editor = self.settings.editor_config
+    def _merge(self, base: Config, settings: Settings) -> Config:
+        editor = settings.editor_config
         if editor is None:
             return base
         merged = Config(**{f.name: getattr(base, f.name) for f in fields(Config)})
-        table = self.settings.table
+        table = settings.table
         for key in table:
             name = KEY_FIELDS[key]
             extends = key.startswith("extend-") and key.removeprefix("extend-") not in table

@@ -7,7 +7,7 @@ lazily computed facts are pure functions of it), so any handler may read it.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from ..model import Flow
 from ..yaml.source import Source
 from .lookup import Locations
 from .positions import PositionMap
+from .wire import DiagnosticTexts
 
 # Larger documents are refused with one diagnostic: linting 10 MB on every keystroke would
 # keep a core busy for seconds and the editor waiting for nothing useful.
@@ -39,6 +40,9 @@ class LintRequest:
     catalog: object
     encoding: str
     only_flows: bool = True
+    # The document's diagnostic texts so far: reused where a diagnostic did not change (never a
+    # dependency of the result, only of how fast it is written).
+    texts: DiagnosticTexts | None = field(default=None, compare=False)
 
 
 class Snapshot:
@@ -76,10 +80,22 @@ class Snapshot:
         return Locations(self.flow)
 
     @cached_property
+    def descriptions(self) -> list[tuple]:
+        """What each diagnostic's JSON depends on (:func:`diagnostics.describe`), in order."""
+        from .diagnostics import describe
+        return [describe(diag, self) for diag in self.diagnostics]
+
+    @cached_property
+    def diagnostic_texts(self) -> list[str]:
+        """Each diagnostic's JSON text as `publishDiagnostics` sends it, reused from earlier versions."""
+        texts = self.request.texts if self.request.texts is not None else DiagnosticTexts(self.uri)
+        return texts.texts(self.descriptions)
+
+    @cached_property
     def payload(self) -> list[dict]:
-        """The diagnostics as `publishDiagnostics` sends them (JSON-ready dicts)."""
-        from .diagnostics import to_payload
-        return [to_payload(diag, self) for diag in self.diagnostics]
+        """The diagnostics as JSON-ready dicts (pull reports and code actions structure them)."""
+        from .diagnostics import payload_of
+        return [payload_of(description, self.uri) for description in self.descriptions]
 
     @cached_property
     def lsp_diagnostics(self) -> list:

@@ -59,15 +59,16 @@ def _from_disk(server, path: Path, uri: str, previous_id: str | None):
         data = path.read_bytes()
     except OSError:
         return None
+    only_flows = resolver.settings_for(str(path)).only_flows
     request = LintRequest(uri, str(path), "", None, 0, config, resolver.catalog_for(config), server.encoding,
-                          server.settings.only_flows)
+                          only_flows)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         snapshot = Snapshot(request, result=lint_bytes(data, str(path), config, request.catalog))
     else:
         snapshot = Snapshot(LintRequest(uri, str(path), text, None, 0, config, request.catalog,
-                                        server.encoding, server.settings.only_flows))
+                                        server.encoding, only_flows))
     if not snapshot.is_flow and not snapshot.diagnostics:
         return None  # other YAML (Kubernetes, CI, ...) stays silent
     return _full(uri, None, snapshot, result_id)
