@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import NamedTuple
 
 
@@ -89,7 +90,11 @@ class Diagnostic:
     notes: list[str] = field(default_factory=list)
 
     def sort_key(self) -> tuple:
-        return (self.path, self.span.start, self.code, self.message)
+        return REPORT_ORDER(self)
+
+
+# The key of Diagnostic.sort_key as one C call, for sorting the thousands of diagnostics of a large flow.
+REPORT_ORDER = attrgetter("path", "span.start", "code", "message")
 
 
 MAX_LISTED = 6  # names a message lists before it says how many more there are

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from .catalog import default_catalog
 from .config import Config
 from .config_check import config_problems  # noqa: F401  (re-exported: callers read it from here)
-from .diagnostics import Diagnostic, Span
+from .diagnostics import REPORT_ORDER, Diagnostic, Span
 from .model import Flow, Problem, build_flow
 from .yaml.parse import Document, ParseError, gc_paused, parse
 from .rules import LintContext, Rule, all_rules
@@ -106,7 +106,7 @@ def _finish(ctx: LintContext, config: Config, timings: dict[str, float]) -> Lint
         judged = [diag for rule in late for diag in rule.check(ctx)]
         _set_path_and_severity(judged, ctx, config)
         kept += filter_suppressed(ctx.source, judged, blanket=False)
-    kept.sort(key=Diagnostic.sort_key)
+    kept.sort(key=REPORT_ORDER)
     return LintResult(ctx.source, kept, timings=timings)
 
 

@@ -75,6 +75,30 @@ def test_duplicate_keys_are_recorded_with_both_positions():
     assert found == [("x", 2, 3, 2), ("a", 0, 4, 0)]
 
 
+@pytest.mark.parametrize("pure", [False, True])
+@pytest.mark.parametrize("text, expected", [
+    ("m: {x: 1, x: 2}\n", [("x", 0, 10)]),                     # two keys, the same
+    ("m: {x: 1, y: 2}\n", []),
+    ("m: {[a]: 1, [a]: 2}\n", []),                              # complex keys are not names
+    ("m: {x: 1, y: 2, x: 3}\n", [("x", 0, 16)]),
+    ("m:\n  ? {k: 1, k: 2}\n  : v\n", [("k", 1, 11)]),         # inside a key that is a mapping
+])
+def test_duplicate_keys_in_mappings_of_every_size(text, expected, pure):
+    document = parse(Source.from_text(text), pure=pure)
+    assert [(d.key, d.duplicate.line, d.duplicate.column) for d in document.duplicate_keys] == expected
+
+
+@pytest.mark.parametrize("text", ["a: b", "a: b\n", "a:\n  - x\n  - y", "a: [x]\n\n", "a: b\r\nc: d", "é: 😀"])
+def test_marks_at_the_end_of_the_file_agree_with_the_source(text):
+    source = Source.from_text(text)
+    node = parse(source).root
+    while node is not None:  # the right spine: every node that may end at the end of the file
+        if node.end_mark.index == len(text):
+            assert (node.end_mark.line, node.end_mark.column) == source.position(len(text))
+        node = node.value[-1][1] if isinstance(node, MappingNode) else node.value[-1] \
+            if isinstance(node, SequenceNode) else None
+
+
 def test_aliases_are_shared_not_expanded():
     document = parse(Source.from_text("a: &x {k: 1}\nb: *x\n"))
     assert document.root.value[0][1] is document.root.value[1][1]

@@ -241,7 +241,7 @@ def _read_step(flow: Flow, index: int, node: MappingNode, expressions: _Expressi
         flow.problems.append(Problem("step has no `id`", _key_span_or_node(node)))
     if step.component_node is None:
         flow.problems.append(Problem(f"step {_label(step)} has no `component`", _key_span_or_node(node)))
-    for value in expressions.literals(step.input):
+    for value in expressions.literals(step.input) if expressions.notes else ():  # (most flows note nothing)
         if _looks_like_flow(value.inner):
             sub = build_flow(value.inner, flow.problems, step, expressions.facts)
             if sub is not None:

@@ -63,6 +63,12 @@ class ValueReader:
         marks = {k.value if type(k.value) is str else None
                  for k, _ in pairs if type(k.value) is not str or k.value[:1] == "$"}
         if marks:
+            # Nearly every reference is a plain `{$step: id, path: p}` or `{$input: p}`: read without the general checks.
+            plain = (_plain_step_ref(node, pairs) if "$step" in marks
+                     else _plain_input_ref(node, pairs) if "$input" in marks else None)
+            if plain is not None:
+                self.refs.append(plain)
+                return plain
             # A reference is noted before the ones in its `onSkip` / `default`, which are read first.
             refs = self.refs
             mark = len(refs)
@@ -80,12 +86,17 @@ class ValueReader:
                 return self._coalesce(node, _values(pairs))
             if None in marks:
                 return self._complex_object(node)
-            obj = Obj(node, [Field(k.value, k, self.read(v)) for k, v in pairs])
+            obj = Obj(node, [Field(k.value, k, Scalar(v) if isinstance(v, ScalarNode) else self.read(v))
+                             for k, v in pairs])
             self.lookalikes.append(obj)
             return obj
-        obj = Obj(node, [Field(k.value, k, self.read(v)) for k, v in pairs])
-        if len(pairs) <= 3 and any(k.value in _BARE_OPERATORS for k, _ in pairs):
-            self.lookalikes.append(obj)
+        # (A scalar value is read here rather than through `read`: most values are scalars.)
+        obj = Obj(node, [Field(k.value, k, Scalar(v) if isinstance(v, ScalarNode) else self.read(v)) for k, v in pairs])
+        if len(pairs) <= 3:
+            for k, _ in pairs:
+                if k.value in _BARE_OPERATORS:
+                    self.lookalikes.append(obj)
+                    break
         return obj
 
     def _ref(self, node: MappingNode, pairs: list[tuple[Node, Node]], marks: set[str | None]) -> Ref | None:
@@ -234,6 +245,39 @@ class ValueReader:
 def read_value(node: Node) -> Value:
     """Read a YAML node as a Stepflow value expression (what a :class:`ValueReader` notes is dropped)."""
     return ValueReader().read(node)
+
+
+def _plain_step_ref(node: MappingNode, pairs: list[tuple[Node, Node]]) -> Ref | None:
+    """``{$step: id}`` or ``{$step: id, path: p}`` with a string id and path, each key once, as
+    :meth:`ValueReader._step_ref` reads it; None for anything else (that method reads it then)."""
+    target = path = None
+    for key, value in pairs:
+        name = key.value
+        if name == "$step" and target is None:
+            target = value
+        elif name == "path" and path is None:
+            path = value
+        else:
+            return None
+    if not (_is_text(target) and target.value and (path is None or _is_text(path))):
+        return None
+    return Ref(node, _STEP, target.value, target, path.value if path is not None else None, path, _CURRENT,
+               None, None, [], None)
+
+
+def _plain_input_ref(node: MappingNode, pairs: list[tuple[Node, Node]]) -> Ref | None:
+    """``{$input: p}`` with a string path, as :meth:`ValueReader._input_ref` reads it; None for anything else."""
+    if len(pairs) != 1:
+        return None
+    key, value = pairs[0]
+    if key.value != "$input" or not _is_text(value):
+        return None
+    return Ref(node, _INPUT, None, None, value.value, value, _CURRENT, None, None, [], None)
+
+
+def _is_text(node: Node | None) -> bool:
+    """A scalar the engine reads as a string (quoted, or plain and not a number, boolean or null)."""
+    return isinstance(node, ScalarNode) and isinstance(scalar_value(node), str)
 
 
 def _unwalked_fields(pairs: list[tuple[Node, Node]]) -> list[Field]:

@@ -72,11 +72,19 @@ class OverGranularSteps(Rule):
     def check(self, ctx: LintContext):
         opts = ctx.options(self)
         blob_stores = ctx.options(REGISTRY["SF301"])["blob-components"]
+        extractors = opts["extractors"]
+        is_extractor: dict[str | None, bool] = {}  # a flow uses a few components many times: match each once
         for flow in ctx.flows:
             by_id = ctx.graph(flow).steps
             groups: dict[tuple, list[tuple[Step, Ref, str | None, str]]] = defaultdict(list)
             for step in flow.steps:
-                found = extraction(step, opts["extractors"])
+                component = step.component
+                known = is_extractor.get(component)
+                if known is None:
+                    known = is_extractor[component] = _matches(component, extractors)
+                if not known:
+                    continue
+                found = extraction(step, extractors)
                 if found is not None:
                     data, base, path = found
                     source = by_id.get(data.target) if data.kind is RefKind.STEP else None

@@ -223,7 +223,12 @@ def cycle_findings(graph) -> list[tuple[list[str], list[str], Ref | None]]:
 
 def _cycle(graph, group: list[str]) -> list[str]:
     """The shortest cycle through the group's first step, following references (step -> what it needs)."""
-    needs = graph.dag.subgraph(group).reverse(copy=True)
+    # reverse(copy=True) without the edge data: it deep-copied every edge's references (with their YAML
+    # nodes), 1.6 s of a 10 000-step cycle; nodes and edges go in in the same order, so ties break alike.
+    group_graph = graph.dag.subgraph(group)
+    needs = nx.DiGraph()
+    needs.add_nodes_from(group_graph.nodes)
+    needs.add_edges_from((target, source) for source, target in group_graph.edges())
     needs.remove_edges_from(list(nx.selfloop_edges(needs)))
     start = group[0]
     best: list[str] | None = None

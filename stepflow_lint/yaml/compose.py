@@ -30,42 +30,57 @@ except ImportError:  # pragma: no cover - without ruamel.yaml.clib
 HAVE_C_PARSER = CParser is not None
 
 
+# The C composer calls a node class once per node with (tag, value, start_mark, end_mark, style or
+# flow_style) and sets a collection's end mark afterwards. The linter reads no tag, comment or
+# anchor (the C composer keeps anchors in its own table), so a lean node stores None for them.
+
+
 class _LeanScalar(ScalarNode):
     __slots__ = ()
 
-    def __init__(self, tag, value, start_mark=None, end_mark=None, style=None, comment=None, anchor=None):
-        self.ctag, self.value, self.start_mark, self.end_mark = tag, value, start_mark, end_mark
-        self.style, self.comment, self.anchor = style, None, anchor
+    def __init__(self, tag, value, start_mark, end_mark, style):
+        self.ctag = self.comment = self.anchor = None
+        self.value = value
+        self.start_mark = start_mark
+        self.end_mark = end_mark
+        self.style = style
 
 
 class _LeanSequence(SequenceNode):
     __slots__ = ()
 
-    def __init__(self, tag, value, start_mark=None, end_mark=None, flow_style=None, comment=None, anchor=None):
-        self.ctag, self.value, self.start_mark, self.end_mark = tag, value, start_mark, end_mark
-        self.flow_style, self.comment, self.anchor = flow_style, None, anchor
+    def __init__(self, tag, value, start_mark, end_mark, flow_style):
+        self.ctag = self.comment = self.anchor = None
+        self.value = value
+        self.start_mark = start_mark
+        self.end_mark = end_mark
+        self.flow_style = flow_style
 
 
 class _LeanMapping(MappingNode):
     __slots__ = ()
 
-    def __init__(self, tag, value, start_mark=None, end_mark=None, flow_style=None, comment=None, anchor=None):
-        self.ctag, self.value, self.start_mark, self.end_mark = tag, value, start_mark, end_mark
-        self.flow_style, self.comment, self.anchor, self.merge = flow_style, None, anchor, None
+    def __init__(self, tag, value, start_mark, end_mark, flow_style):
+        self.ctag = self.comment = self.anchor = self.merge = None
+        self.value = value
+        self.start_mark = start_mark
+        self.end_mark = end_mark
+        self.flow_style = flow_style
 
 
 if HAVE_C_PARSER:
     class _LeanComposer(CParser):
-        """libyaml's parser and ruamel's Cython composer, with tag resolution switched off."""
+        """libyaml's parser and ruamel's Cython composer, with tag resolution switched off.
 
-        def descend_resolver(self, *_args) -> None:
-            pass
+        The composer calls the three resolver hooks for every node; as Python methods they
+        cost a frame each (an eighth of composing). These are C callables taking the same
+        arguments, whose results the composer drops (descend, ascend) or hands to the lean
+        nodes as the tag, which they drop.
+        """
 
-        def ascend_resolver(self, *_args) -> None:
-            pass
-
-        def resolve(self, *_args) -> None:
-            return None
+        descend_resolver = staticmethod(slice)  # (parent, index)
+        ascend_resolver = staticmethod(tuple)   # ()
+        resolve = staticmethod(slice)           # (node kind, value, implicit): the tag
 
 
 def _c_module():

@@ -93,8 +93,12 @@ def _align_end_of_file_marks(root: Node, source: Source) -> None:
     offset is right, so line and column are derived from it; only the nodes
     ending at end of file (the right spine of the tree) can be affected.
     """
-    end = len(source.text)
-    line, column = source.position(end)
+    text = source.text
+    end = len(text)
+    if "\r" in text:
+        line, column = source.position(end)
+    else:  # without building the table of line starts (the language server measures lines itself)
+        line, column = text.count("\n"), end - (text.rfind("\n") + 1)
     node = root
     while node is not None:
         mark = node.end_mark
@@ -218,7 +222,12 @@ def _check_tree(root: Node, text: str) -> list[DuplicateKey]:
                 item.start_mark = item.end_mark = _after_indicator(key.end_mark, text)
             if type(key.value) is list:
                 push(key)
-        if len(value) > 1:
+        count = len(value)
+        if count == 2:  # most mappings of a flow (`{$step: x, path: p}`): no set needed
+            first = value[0][0].value
+            if first == value[1][0].value and type(first) is str:
+                duplicates.extend(_duplicates_in(value, Span.of(node)))
+        elif count > 2:
             names = [key.value for key, _ in value if type(key.value) is str]
             if len(set(names)) != len(names):
                 duplicates.extend(_duplicates_in(value, Span.of(node)))
