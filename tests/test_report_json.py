@@ -8,7 +8,7 @@ import pytest
 
 from stepflow_lint.diagnostics import Applicability, Diagnostic, Edit, Fix, Severity, Span
 from stepflow_lint.engine import lint_text
-from stepflow_lint.report import FileReport
+from stepflow_lint.report.file_report import FileReport
 from stepflow_lint.report import json as json_report
 from stepflow_lint.yaml.source import Source
 
