@@ -197,7 +197,8 @@ def flow_figures(flow: Flow, latency: Latency | None = None) -> Figures:
     order = {sid: step.index for sid, step in graph.steps.items()}
     figures = Figures(unit="ms" if latency else "steps", step_count=len(graph.steps))
     figures.components = {sid: step.component for sid, step in graph.steps.items()}
-    figures.edges = sorted(((u, v) for u, v in graph.dag.edges), key=lambda e: (order[e[1]], order[e[0]]))
+    figures.edges = sorted(((source, sid) for sid, sources in graph.waits_for.items() for source in sources),
+                           key=lambda e: (order[e[1]], order[e[0]]))
     figures.output_targets = list(dict.fromkeys(graph.output_targets))
     figures.notes = _notes(flow, graph)
     for step in flow.steps:
@@ -219,7 +220,7 @@ def flow_figures(flow: Flow, latency: Latency | None = None) -> Figures:
     path, length = graph.critical_path(weight=figures.cost.__getitem__, only=executed)
     figures.critical_path, figures.critical_path_length = path, length
     figures.work = sum(figures.cost[sid] for sid in executed)
-    figures.peak_concurrency = _peak_concurrency(graph.dag.subgraph(executed), figures.cost)
+    figures.peak_concurrency = _peak_concurrency(graph, executed, figures.cost)
     if length > 0:
         figures.parallelism = figures.work / length
         if figures.peak_concurrency:
@@ -231,7 +232,9 @@ def find_cycles(graph: FlowGraph) -> list[list[str]]:
     """One concrete cycle per group of steps waiting for each other, in reference order
     (each step references the next; the last references the first). Self-references included."""
     order = {sid: step.index for sid, step in graph.steps.items()}
-    cycles = [[u] for u, _ in nx.selfloop_edges(graph.dag)]
+    cycles = [[sid] for sid in graph.self_references]
+    if graph.is_acyclic:  # known from the plain dicts: no networkx graph to build
+        return sorted(cycles, key=lambda c: order[c[0]])
     waits_for = graph._without_self_loops.reverse(copy=False)  # edge a -> b: a references b
     for group in graph.cycles():
         start = min(group, key=order.__getitem__)
@@ -240,12 +243,13 @@ def find_cycles(graph: FlowGraph) -> list[list[str]]:
     return sorted(cycles, key=lambda c: order[c[0]])
 
 
-def _peak_concurrency(dag: nx.DiGraph, cost: dict[str, float]) -> int:
-    """Most steps running at once with as-soon-as-possible starts and unlimited workers."""
+def _peak_concurrency(graph: FlowGraph, executed: set[str], cost: dict[str, float]) -> int:
+    """Most steps running at once with as-soon-as-possible starts and unlimited workers (acyclic graphs)."""
     finish: dict[str, float] = {}
     events: list[tuple[float, int]] = []
-    for sid in nx.topological_sort(dag):
-        start = max((finish[p] for p in dag.predecessors(sid)), default=0.0)
+    order, waits = graph.ordered_within(executed)
+    for sid in order:
+        start = max((finish[p] for p in waits[sid]), default=0.0)
         finish[sid] = start + cost[sid]
         if cost[sid] > 0:
             events += [(start, 1), (finish[sid], -1)]
