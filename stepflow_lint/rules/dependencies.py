@@ -170,7 +170,7 @@ class FalseDependency(Rule):
         roots = graph.output_targets
         for target in candidates:
             if target in graph.executed and target not in roots and not graph.steps[target].must_execute:
-                users = graph.dag.succ[target]
+                users = graph.consumers.get(target, ())  # the plain dict: no networkx graph for this
                 if len(users) == 1 and step.id in users:
                     return True
         return False
