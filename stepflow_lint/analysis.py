@@ -32,7 +32,7 @@ from typing import Any
 from .lazy import networkx as nx  # imported on first use: it costs 0.3 s
 
 from .config import Config
-from .engine import lint_source
+from .engine import LintResult, lint_source
 from .fix.apply import fix_source
 from .graph import FlowGraph
 from .model import Flow
@@ -281,7 +281,11 @@ def _what_if_config(config: Config) -> Config:
 
 def _load_flow(source: Source, target_version: str) -> Flow:
     """The flow as the target engine reads it (which keys make dependencies depends on its release)."""
-    result = lint_source(source, Config(select=["SF001"], target_version=target_version))
+    return _flow_of(lint_source(source, Config(select=["SF001"], target_version=target_version)), source)
+
+
+def _flow_of(result: LintResult, source: Source) -> Flow:
+    """The flow of a lint of ``source`` (any rules; SF001 among them), or why there is none."""
     for diag in result.diagnostics:
         if diag.code == "SF001":
             raise AnalysisError(f"{source.path}:{diag.span.line + 1}:{diag.span.column + 1}: "
@@ -316,26 +320,29 @@ def analyze_source(source: Source, config: Config | None = None, *, what_if: boo
     """
     config = config or Config()
     hints = latency_table(config, latency)
-    flow = _load_flow(source, config.target_version)
+    # With the what-if, one lint gives the flow and the fixes' first pass (each lint parses the file again).
+    linted = lint_source(source, _what_if_config(config), catalog) if what_if else None
+    flow = _flow_of(linted, source) if linted is not None else _load_flow(source, config.target_version)
     figures = flow_figures(flow, hints)
     error = _cycle_error(source.path, figures)
     if error is not None:
         raise error
     result = Analysis(source.path, flow.name, figures, None)
-    if what_if:
-        result.what_if = _what_if(source, config, catalog, hints)
+    if linted is not None:
+        result.what_if = _what_if(linted, config, catalog, hints)
     return result
 
 
-def _what_if(source: Source, config: Config, catalog, latency: Latency) -> WhatIf:
+def _what_if(linted: LintResult, config: Config, catalog, latency: Latency) -> WhatIf:
+    source = linted.source
     outcome = fix_source(source, _what_if_config(config), unsafe=True, codes=set(WHAT_IF_CODES),
-                         catalog=catalog)
+                         catalog=catalog, linted=linted)
     fixes = [AppliedFix(d.code, d.span.line + 1, d.span.column + 1, d.message, d.fix.message)
              for d in outcome.applied]
     fixed = Source(source.path, outcome.text, source.had_bom)
     notes = [f"a {d.code} fix produced invalid YAML and was left out" for d in outcome.broken]
     try:
-        figures = flow_figures(_load_flow(fixed, config.target_version), latency)
+        figures = flow_figures(_flow_of(outcome.result, fixed), latency)  # the fixes' last lint read it
     except AnalysisError as exc:  # pragma: no cover - fix_source rolls back broken fixes
         figures, notes = Figures(), notes + [exc.message]
     return WhatIf(figures, fixes, outcome.text, notes)

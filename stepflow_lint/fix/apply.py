@@ -29,6 +29,7 @@ class FixOutcome:
     parse_failed: bool = False
     broken: list[Diagnostic] = field(default_factory=list)  # fixes rolled back: they broke the YAML
     changes: TextChanges = field(default_factory=TextChanges)  # where ``text`` differs from the source's
+    result: LintResult | None = None  # the lint of ``text`` (its flow, its diagnostics)
 
     @property
     def changed(self) -> bool:
@@ -145,19 +146,19 @@ def fix_source(source: Source, config: Config | None = None, *, unsafe: bool = F
         if any(d.code == "SF001" for d in result.diagnostics):
             if current is source:
                 outcome.parse_failed = True
-                outcome.remaining = result.diagnostics
+                outcome.remaining, outcome.result = result.diagnostics, result
                 return outcome
             # A fix broke the YAML: that is a bug in the fix; keep the last good text.
             outcome.text, outcome.changes = previous_result.source.text, earlier_changes
             outcome.broken = last_chosen
             outcome.applied = [d for d in outcome.applied if d not in last_chosen]
-            outcome.remaining = previous_result.diagnostics
+            outcome.remaining, outcome.result = previous_result.diagnostics, previous_result
             return outcome
         candidates = [d for d in result.diagnostics if codes is None or d.code in codes]
         chosen, edits = _choose(candidates, unsafe, changes)
         new_text = apply_edits(current.text, edits) if edits else current.text
         if new_text == current.text:
-            outcome.remaining = result.diagnostics
+            outcome.remaining, outcome.result = result.diagnostics, result
             return outcome
         new_source = Source(source.path, new_text, source.had_bom)
         new_result = lint_source(new_source, config, catalog)
@@ -173,5 +174,5 @@ def fix_source(source: Source, config: Config | None = None, *, unsafe: bool = F
         previous_result, last_chosen = result, chosen
         current, result = new_source, new_result
         outcome.text, outcome.changes = new_source.text, changes
-    outcome.remaining = result.diagnostics
+    outcome.remaining, outcome.result = result.diagnostics, result
     return outcome
