@@ -329,11 +329,12 @@ def analyze_source(source: Source, config: Config | None = None, *, what_if: boo
         raise error
     result = Analysis(source.path, flow.name, figures, None)
     if linted is not None:
-        result.what_if = _what_if(linted, config, catalog, hints)
+        result.what_if = _what_if(linted, config, catalog, hints, figures)
     return result
 
 
-def _what_if(linted: LintResult, config: Config, catalog, latency: Latency) -> WhatIf:
+def _what_if(linted: LintResult, config: Config, catalog, latency: Latency, figures: Figures) -> WhatIf:
+    """The figures after the fixes; without a fix, the flow's own ``figures`` (read-only, shared)."""
     source = linted.source
     outcome = fix_source(source, _what_if_config(config), unsafe=True, codes=set(WHAT_IF_CODES),
                          catalog=catalog, linted=linted)
@@ -341,6 +342,8 @@ def _what_if(linted: LintResult, config: Config, catalog, latency: Latency) -> W
              for d in outcome.applied]
     fixed = Source(source.path, outcome.text, source.had_bom)
     notes = [f"a {d.code} fix produced invalid YAML and was left out" for d in outcome.broken]
+    if outcome.result is linted:  # no fix applied: the same flow
+        return WhatIf(figures, fixes, outcome.text, notes)
     try:
         figures = flow_figures(_flow_of(outcome.result, fixed), latency)  # the fixes' last lint read it
     except AnalysisError as exc:  # pragma: no cover - fix_source rolls back broken fixes
