@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from stepflow_lint.diagnostics import Edit
 from stepflow_lint.fix.apply import apply_edits, fix_source
 from stepflow_lint.fix.changes import TextChanges
-from stepflow_lint.fix.diff import unified_diff
+from stepflow_lint.fix.diff import _changed_lines, _opcodes, unified_diff
 from stepflow_lint.yaml.source import Source
 
 from .conftest import FIXTURES, fixture_config
@@ -165,3 +165,39 @@ def test_written_is_the_text_earlier_edits_wrote(case, queries):
             query = (start, start + length)
             assert changes.written(*query) == any(_touches(query, w) for w in written), (query, written)
     assert rebuilt(text, changes, final) == final
+
+
+@st.composite
+def repetitive_passes(draw):
+    """Line edits on YAML-like text full of repeated lines (where difflib has many equal choices)."""
+    vocabulary = ["    component: /data/process\n", "    input:\n", "      x: 1\n", "\n", "  - id: a\n"]
+    text = "".join(draw(st.lists(st.sampled_from(vocabulary), min_size=1, max_size=260)))
+    current, all_edits = text, []
+    for _ in range(draw(st.integers(1, 3))):
+        starts = [0, *(i + 1 for i, c in enumerate(current) if c == "\n")]
+        cuts = sorted(draw(st.lists(st.sampled_from(starts), max_size=8, unique=True)))
+        edits = [Edit(cuts[i], cuts[i + 1], "".join(draw(st.lists(st.sampled_from(vocabulary), max_size=3))))
+                 for i in range(0, len(cuts) - 1, 2)]
+        all_edits.append(edits)
+        current = apply_edits(current, edits)
+    return text, all_edits, current
+
+
+@settings(max_examples=300, deadline=None)
+@given(repetitive_passes())
+def test_the_diff_always_turns_the_old_text_into_the_new(case):
+    """Where difflib could pair repeated lines several ways the choice may differ from its
+    (rarely: never on a fixture, corpus file or shape), but the diff is always a true one."""
+    text, all_edits, final = case
+    changes = TextChanges()
+    for edits in all_edits:
+        changes = changes.then(edits)
+    old, new = text.splitlines(keepends=True), final.splitlines(keepends=True)
+    rebuilt_lines, i, j = [], 0, 0
+    for tag, i1, i2, j1, j2 in _opcodes(old, new, _changed_lines(old, new, changes)):
+        assert (i1, j1) == (i, j)  # contiguous, from the start
+        if tag == "equal":
+            assert old[i1:i2] == new[j1:j2]
+        rebuilt_lines += new[j1:j2]
+        i, j = i2, j2
+    assert (i, j) == (len(old), len(new)) and rebuilt_lines == new

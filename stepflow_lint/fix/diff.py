@@ -18,6 +18,7 @@ from itertools import accumulate
 from .changes import TextChanges
 
 CONTEXT = 3  # lines of context around each change, as `diff -u` and difflib
+SLIDE = 8  # equal lines beside a block that its trimming may slide the change over
 Opcode = tuple[str, int, int, int, int]
 
 
@@ -87,20 +88,30 @@ def _opcodes(old_lines: list[str], new_lines: list[str], blocks: list[Opcode]) -
     done: list[tuple[Opcode, list[Opcode]]] = []
     k = 0
     while k < len(pending):
-        block = pending[k]
-        before = block[0] - (done[-1][0][1] if done else 0)  # equal lines before the block
-        after = (pending[k + 1][0] if k + 1 < len(pending) else len(old_lines)) - block[1]
+        before = pending[k][0] - (pending[k - 1][1] if k else 0)  # equal lines before the block
+        after = (pending[k + 1][0] if k + 1 < len(pending) else len(old_lines)) - pending[k][1]
+        # A few of them taken in: where the changed lines repeat the lines beside them, difflib's
+        # longer match slides the change along them (a deleted step ending as the one before ends).
+        reach_before = min(before, SLIDE, pending[k][0] - (done[-1][0][1] if done else 0))
+        reach_after = min(after, SLIDE)
+        block = (pending[k][0] - reach_before, pending[k][1] + reach_after,
+                 pending[k][2] - reach_before, pending[k][3] + reach_after)
         trimmed = _trimmed(old_lines, new_lines, block, before, after)
         matcher = _matcher(old_lines[trimmed[0]:trimmed[1]], new_lines[trimmed[2]:trimmed[3]], popular)
         stolen_before, stolen_after = _stolen(old_lines, new_lines, block, trimmed, matcher)
-        if done and before and stolen_before > before + trimmed[0] - block[0]:
-            previous, _ = done.pop()  # difflib matches inside first: one block with the previous
-            pending[k] = (previous[0], block[1], previous[2], block[3])
+        if before and stolen_before > before - reach_before + trimmed[0] - block[0]:
+            # difflib matches inside first: one block with the previous one, or from the first line
+            if k:
+                done.pop()
+                pending[k - 1:k + 1] = [(pending[k - 1][0], pending[k][1], pending[k - 1][2], pending[k][3])]
+                k -= 1
+            else:
+                pending[0] = (0, pending[0][1], 0, pending[0][3])
             continue
-        if after and stolen_after >= after + block[1] - trimmed[1]:
+        if after and stolen_after >= after - reach_after + block[1] - trimmed[1]:
             following = pending[k + 1] if k + 1 < len(pending) else (len(old_lines), len(old_lines),
                                                                       len(new_lines), len(new_lines))
-            pending[k:k + 2] = [(block[0], following[1], block[2], following[3])]
+            pending[k:k + 2] = [(pending[k][0], following[1], pending[k][2], following[3])]
             continue
         inside = [(tag, i1 + trimmed[0], i2 + trimmed[0], j1 + trimmed[2], j2 + trimmed[2])
                   for tag, i1, i2, j1, j2 in matcher.get_opcodes()]
