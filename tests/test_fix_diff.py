@@ -85,18 +85,24 @@ def test_a_rolled_back_pass_leaves_the_changes_of_the_text_kept():
 texts = st.text(alphabet="ab\n\r x", max_size=40)
 
 
-@st.composite
-def passes(draw):
-    """A text and up to four passes of non-overlapping edits, each on the previous pass's text."""
-    text = draw(texts)
+def _edit_passes(draw, text: str, count: int, cut_points, content):
+    """``count`` passes of non-overlapping edits, each on the previous pass's text: ``cut_points(text)``
+    draws sorted offsets, paired into edits whose new text ``content()`` draws."""
     current, all_edits = text, []
-    for _ in range(draw(st.integers(0, 4))):
-        cuts = sorted(draw(st.lists(st.integers(0, len(current)), max_size=6)))
-        edits = [Edit(cuts[i], cuts[i + 1], draw(st.sampled_from(["", "y", "\n", "z\r\n", "ab"])))
-                 for i in range(0, len(cuts) - 1, 2)]
+    for _ in range(count):
+        cuts = cut_points(current)
+        edits = [Edit(cuts[i], cuts[i + 1], content()) for i in range(0, len(cuts) - 1, 2)]
         all_edits.append(edits)
         current = apply_edits(current, edits)
     return text, all_edits, current
+
+
+@st.composite
+def passes(draw):
+    """A text and up to four passes of non-overlapping edits, each on the previous pass's text."""
+    return _edit_passes(draw, draw(texts), draw(st.integers(0, 4)),
+                        lambda current: sorted(draw(st.lists(st.integers(0, len(current)), max_size=6))),
+                        lambda: draw(st.sampled_from(["", "y", "\n", "z\r\n", "ab"])))
 
 
 @settings(max_examples=400, deadline=None)
@@ -172,15 +178,12 @@ def repetitive_passes(draw):
     """Line edits on YAML-like text full of repeated lines (where difflib has many equal choices)."""
     vocabulary = ["    component: /data/process\n", "    input:\n", "      x: 1\n", "\n", "  - id: a\n"]
     text = "".join(draw(st.lists(st.sampled_from(vocabulary), min_size=1, max_size=260)))
-    current, all_edits = text, []
-    for _ in range(draw(st.integers(1, 3))):
+
+    def line_starts(current: str) -> list[int]:
         starts = [0, *(i + 1 for i, c in enumerate(current) if c == "\n")]
-        cuts = sorted(draw(st.lists(st.sampled_from(starts), max_size=8, unique=True)))
-        edits = [Edit(cuts[i], cuts[i + 1], "".join(draw(st.lists(st.sampled_from(vocabulary), max_size=3))))
-                 for i in range(0, len(cuts) - 1, 2)]
-        all_edits.append(edits)
-        current = apply_edits(current, edits)
-    return text, all_edits, current
+        return sorted(draw(st.lists(st.sampled_from(starts), max_size=8, unique=True)))
+    return _edit_passes(draw, text, draw(st.integers(1, 3)), line_starts,
+                        lambda: "".join(draw(st.lists(st.sampled_from(vocabulary), max_size=3))))
 
 
 @settings(max_examples=300, deadline=None)
