@@ -5,7 +5,9 @@ Not a test: it prints figures. For each shape and each command (lint with JSON o
 `analyze --format json`, `--fix --unsafe-fixes`, `--diff`) it runs the real command line
 in this process (`stepflow_lint.cli.main`, stdout captured, the file written fresh
 before each `--fix`), at each size, and prints the median (min) and the growth from the
-smallest to the largest size. Target: at most 11x from 1 000 to 10 000 steps.
+smallest to the largest size. Target: at most 11x from 1 000 to 10 000 steps. The growth
+of the process's CPU time (median) is printed too: on a machine shared with other work the
+wall time also measures the neighbours, the CPU time much less.
 
     python benchmarks/growth_bench.py                         # every shape, 1000 and 10000 steps
     python benchmarks/growth_bench.py --shapes identical --commands lint --repeat 1
@@ -63,14 +65,16 @@ def run_command(args: list[str]) -> int:
     return 0
 
 
-def measure(path: Path, text: str, command: str, repeat: int, limit: float) -> list[float] | None:
-    """Wall times of ``repeat`` runs; None when one run takes longer than ``limit`` seconds."""
+def measure(path: Path, text: str, command: str, repeat: int, limit: float,
+            cpu: list[float] | None = None) -> list[float] | None:
+    """Wall times of ``repeat`` runs; None when one run takes longer than ``limit`` seconds.
+    The process's CPU time of each run is appended to ``cpu`` when given."""
     times = []
     for _ in range(repeat):
         path.write_text(text, encoding="utf-8")  # --fix rewrote it
         gc.collect()
         signal.setitimer(signal.ITIMER_REAL, limit)
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         try:
             run_command([*COMMANDS[command], str(path)])
         except TimedOut:
@@ -78,6 +82,8 @@ def measure(path: Path, text: str, command: str, repeat: int, limit: float) -> l
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
         times.append(time.perf_counter() - start)
+        if cpu is not None:
+            cpu.append(time.process_time() - start_cpu)
     return times
 
 
@@ -144,10 +150,11 @@ def main(argv: list[str] | None = None) -> int:
             cells, medians, mins, calls = [], {}, {}, {}
             texts = {n: SHAPES[shape](n) for n in sizes}
             times: dict[int, list[float]] = {n: [] for n in sizes}
+            cpu: dict[int, list[float]] = {n: [] for n in sizes}
             too_slow = None
             for _ in range(args.repeat):  # sizes interleaved: a change of load hits every size alike
                 for n in sizes:
-                    once = measure(tmp / f"{shape}.yaml", texts[n], command, 1, args.limit)
+                    once = measure(tmp / f"{shape}.yaml", texts[n], command, 1, args.limit, cpu[n])
                     if once is None:
                         too_slow = n
                         break
@@ -171,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
                 verdict = "met" if ratio <= limit else "NOT met"
                 growth = (f"  growth {ratio:.1f}x ({verdict}), of the mins {ratio_min:.1f}x"
                           f" ({'met' if ratio_min <= limit else 'NOT met'})")
+                growth += f", of the CPU time {statistics.median(cpu[sizes[-1]]) / statistics.median(cpu[sizes[0]]):.1f}x"
                 if calls:
                     growth += f", of the calls {calls[sizes[-1]] / calls[sizes[0]]:.1f}x"
             elif len(sizes) > 1:

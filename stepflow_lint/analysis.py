@@ -32,7 +32,7 @@ from typing import Any
 from .lazy import networkx as nx  # imported on first use: it costs 0.3 s
 
 from .config import Config
-from .engine import lint_source
+from .engine import LintResult, lint_source
 from .fix.apply import fix_source
 from .graph import FlowGraph
 from .model import Flow
@@ -197,7 +197,8 @@ def flow_figures(flow: Flow, latency: Latency | None = None) -> Figures:
     order = {sid: step.index for sid, step in graph.steps.items()}
     figures = Figures(unit="ms" if latency else "steps", step_count=len(graph.steps))
     figures.components = {sid: step.component for sid, step in graph.steps.items()}
-    figures.edges = sorted(((u, v) for u, v in graph.dag.edges), key=lambda e: (order[e[1]], order[e[0]]))
+    figures.edges = sorted(((source, sid) for sid, sources in graph.waits_for.items() for source in sources),
+                           key=lambda e: (order[e[1]], order[e[0]]))
     figures.output_targets = list(dict.fromkeys(graph.output_targets))
     figures.notes = _notes(flow, graph)
     for step in flow.steps:
@@ -219,7 +220,7 @@ def flow_figures(flow: Flow, latency: Latency | None = None) -> Figures:
     path, length = graph.critical_path(weight=figures.cost.__getitem__, only=executed)
     figures.critical_path, figures.critical_path_length = path, length
     figures.work = sum(figures.cost[sid] for sid in executed)
-    figures.peak_concurrency = _peak_concurrency(graph.dag.subgraph(executed), figures.cost)
+    figures.peak_concurrency = _peak_concurrency(graph, executed, figures.cost)
     if length > 0:
         figures.parallelism = figures.work / length
         if figures.peak_concurrency:
@@ -231,7 +232,9 @@ def find_cycles(graph: FlowGraph) -> list[list[str]]:
     """One concrete cycle per group of steps waiting for each other, in reference order
     (each step references the next; the last references the first). Self-references included."""
     order = {sid: step.index for sid, step in graph.steps.items()}
-    cycles = [[u] for u, _ in nx.selfloop_edges(graph.dag)]
+    cycles = [[sid] for sid in graph.self_references]
+    if graph.is_acyclic:  # known from the plain dicts: no networkx graph to build
+        return sorted(cycles, key=lambda c: order[c[0]])
     waits_for = graph._without_self_loops.reverse(copy=False)  # edge a -> b: a references b
     for group in graph.cycles():
         start = min(group, key=order.__getitem__)
@@ -240,12 +243,13 @@ def find_cycles(graph: FlowGraph) -> list[list[str]]:
     return sorted(cycles, key=lambda c: order[c[0]])
 
 
-def _peak_concurrency(dag: nx.DiGraph, cost: dict[str, float]) -> int:
-    """Most steps running at once with as-soon-as-possible starts and unlimited workers."""
+def _peak_concurrency(graph: FlowGraph, executed: set[str], cost: dict[str, float]) -> int:
+    """Most steps running at once with as-soon-as-possible starts and unlimited workers (acyclic graphs)."""
     finish: dict[str, float] = {}
     events: list[tuple[float, int]] = []
-    for sid in nx.topological_sort(dag):
-        start = max((finish[p] for p in dag.predecessors(sid)), default=0.0)
+    order, waits = graph.ordered_within(executed)
+    for sid in order:
+        start = max((finish[p] for p in waits[sid]), default=0.0)
         finish[sid] = start + cost[sid]
         if cost[sid] > 0:
             events += [(start, 1), (finish[sid], -1)]
@@ -277,7 +281,11 @@ def _what_if_config(config: Config) -> Config:
 
 def _load_flow(source: Source, target_version: str) -> Flow:
     """The flow as the target engine reads it (which keys make dependencies depends on its release)."""
-    result = lint_source(source, Config(select=["SF001"], target_version=target_version))
+    return _flow_of(lint_source(source, Config(select=["SF001"], target_version=target_version)), source)
+
+
+def _flow_of(result: LintResult, source: Source) -> Flow:
+    """The flow of a lint of ``source`` (any rules; SF001 among them), or why there is none."""
     for diag in result.diagnostics:
         if diag.code == "SF001":
             raise AnalysisError(f"{source.path}:{diag.span.line + 1}:{diag.span.column + 1}: "
@@ -312,26 +320,32 @@ def analyze_source(source: Source, config: Config | None = None, *, what_if: boo
     """
     config = config or Config()
     hints = latency_table(config, latency)
-    flow = _load_flow(source, config.target_version)
+    # With the what-if, one lint gives the flow and the fixes' first pass (each lint parses the file again).
+    linted = lint_source(source, _what_if_config(config), catalog) if what_if else None
+    flow = _flow_of(linted, source) if linted is not None else _load_flow(source, config.target_version)
     figures = flow_figures(flow, hints)
     error = _cycle_error(source.path, figures)
     if error is not None:
         raise error
     result = Analysis(source.path, flow.name, figures, None)
-    if what_if:
-        result.what_if = _what_if(source, config, catalog, hints)
+    if linted is not None:
+        result.what_if = _what_if(linted, config, catalog, hints, figures)
     return result
 
 
-def _what_if(source: Source, config: Config, catalog, latency: Latency) -> WhatIf:
+def _what_if(linted: LintResult, config: Config, catalog, latency: Latency, figures: Figures) -> WhatIf:
+    """The figures after the fixes; without a fix, the flow's own ``figures`` (read-only, shared)."""
+    source = linted.source
     outcome = fix_source(source, _what_if_config(config), unsafe=True, codes=set(WHAT_IF_CODES),
-                         catalog=catalog)
+                         catalog=catalog, linted=linted)
     fixes = [AppliedFix(d.code, d.span.line + 1, d.span.column + 1, d.message, d.fix.message)
              for d in outcome.applied]
     fixed = Source(source.path, outcome.text, source.had_bom)
     notes = [f"a {d.code} fix produced invalid YAML and was left out" for d in outcome.broken]
+    if outcome.result is linted:  # no fix applied: the same flow
+        return WhatIf(figures, fixes, outcome.text, notes)
     try:
-        figures = flow_figures(_load_flow(fixed, config.target_version), latency)
+        figures = flow_figures(_flow_of(outcome.result, fixed), latency)  # the fixes' last lint read it
     except AnalysisError as exc:  # pragma: no cover - fix_source rolls back broken fixes
         figures, notes = Figures(), notes + [exc.message]
     return WhatIf(figures, fixes, outcome.text, notes)

@@ -108,10 +108,9 @@ def _apply_fixes(session: Session, target: Target, linted: LintResult, config: C
             outputs.stdin_fixed = source.to_bytes(source.text)
         return report
     if options.diff:
-        import difflib  # --diff only
-        outputs.diffs.append("".join(difflib.unified_diff(
-            source.text.splitlines(keepends=True), outcome.text.splitlines(keepends=True),
-            fromfile=f"a/{source.path}", tofile=f"b/{source.path}")))
+        from ..fix.diff import unified_diff
+        outputs.diffs.append(unified_diff(source.text, outcome.text, outcome.changes,
+                                          fromfile=f"a/{source.path}", tofile=f"b/{source.path}"))
         return report
     fixed = FileReport(Source(source.path, outcome.text, source.had_bom), outcome.remaining,
                        fixed=len(outcome.applied), fail_level=report.fail_level, applied=list(outcome.applied))

@@ -6,7 +6,7 @@ blank lines, line endings and the BOM elsewhere stay as they were.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right, insort
+from bisect import bisect_left, insort
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -14,6 +14,7 @@ from ..config import Config
 from ..diagnostics import Applicability, Diagnostic, Edit, Severity
 from ..engine import LintResult, lint_source
 from ..yaml.source import Source
+from .changes import TextChanges
 
 MAX_PASSES = 10
 
@@ -27,6 +28,8 @@ class FixOutcome:
     passes: int = 0
     parse_failed: bool = False
     broken: list[Diagnostic] = field(default_factory=list)  # fixes rolled back: they broke the YAML
+    changes: TextChanges = field(default_factory=TextChanges)  # where ``text`` differs from the source's
+    result: LintResult | None = None  # the lint of ``text`` (its flow, its diagnostics)
 
     @property
     def changed(self) -> bool:
@@ -55,8 +58,10 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
     return "".join(parts)
 
 
-class Rewritten:
-    """Where earlier passes wrote text, in the current text's offsets.
+def _choose(diagnostics: list[Diagnostic], unsafe: bool,
+            earlier: TextChanges | None = None) -> tuple[list[Diagnostic], list[Edit]]:
+    """Pick fixes whose edits do not overlap any fix picked before (first come first served),
+    nor text that an earlier pass wrote.
 
     A fix of a later pass is computed against text an earlier fix rewrote, not
     against what the author wrote: SF303, run after SF301 repointed an
@@ -64,38 +69,6 @@ class Rewritten:
     the blob id. A fix whose edits touch rewritten text is left for the next
     run, where the author has seen the first rewrite.
     """
-
-    def __init__(self) -> None:
-        self.starts: list[int] = []
-        self.ends: list[int] = []   # sorted too: the ranges never overlap
-
-    def touches(self, start: int, end: int) -> bool:
-        i = bisect_right(self.ends, start)  # the first range ending after `start`
-        for j in (i - 1, i):
-            if 0 <= j < len(self.starts) and _overlaps((start, end), (self.starts[j], self.ends[j])):
-                return True
-        return False
-
-    def after(self, edits: list[Edit]) -> None:
-        """Move the ranges past ``edits`` (none of which touches them) and add what the edits wrote."""
-        ordered = sorted(edits, key=lambda e: (e.start, e.end))
-        edit_ends = [e.end for e in ordered]
-        shifts = [0]
-        for e in ordered:
-            shifts.append(shifts[-1] + len(e.content) - (e.end - e.start))
-        ranges = [(a + shifts[bisect_right(edit_ends, a)], b + shifts[bisect_right(edit_ends, a)])
-                  for a, b in zip(self.starts, self.ends)]
-        ranges += [(e.start + shifts[i], e.start + shifts[i] + len(e.content))
-                   for i, e in enumerate(ordered) if e.content]
-        ranges.sort()
-        self.starts = [a for a, _ in ranges]
-        self.ends = [b for _, b in ranges]
-
-
-def _choose(diagnostics: list[Diagnostic], unsafe: bool,
-            rewritten: Rewritten | None = None) -> tuple[list[Diagnostic], list[Edit]]:
-    """Pick fixes whose edits do not overlap any fix picked before (first come first served),
-    nor text that an earlier pass wrote."""
     chosen: list[Diagnostic] = []
     taken = _Taken()
     edits: list[Edit] = []
@@ -103,7 +76,7 @@ def _choose(diagnostics: list[Diagnostic], unsafe: bool,
         if not applicable(diag, unsafe):
             continue
         ranges = [(e.start, e.end) for e in diag.fix.edits]
-        if rewritten is not None and any(rewritten.touches(*r) for r in ranges):
+        if earlier is not None and any(earlier.written(*r) for r in ranges):
             continue  # computed against another fix's rewrite: left for the next run
         if any(taken.overlaps(r) for r in ranges):
             continue  # the next pass picks it up against the new text
@@ -114,14 +87,14 @@ def _choose(diagnostics: list[Diagnostic], unsafe: bool,
 
 
 class _Taken:
-    """The ranges of the fixes picked so far; asks :func:`_overlaps` of all of them in one step.
+    """The ranges of the fixes picked so far; says in one step whether a range clashes with any.
 
-    A file where every step has a fix picks thousands: comparing each new range with every
-    range taken before was quadratic. ``_overlaps`` says a range clashes with a taken one
-    when they share a character, when an insertion point lies at the start of or inside a
-    taken range (or a range holds a taken insertion point the same way), or when two
-    insertions meet at one point. So: mark the characters of taken ranges, and keep the
-    taken insertion points sorted.
+    A range clashes with a taken one when they share a character, when an insertion
+    point lies at the start of or inside a taken range (or a range holds a taken
+    insertion point the same way), or when two insertions meet at one point. A file
+    where every step has a fix picks thousands: comparing each new range with every
+    range taken before was quadratic. So: mark the characters of taken ranges, and keep
+    the taken insertion points sorted.
     """
 
     def __init__(self):
@@ -150,12 +123,6 @@ def _holds(points: list[int], start: int, end: int) -> bool:
     return i < len(points) and points[i] < end
 
 
-def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    if a[0] == a[1] or b[0] == b[1]:  # insertions clash only at the same point or strictly inside
-        return b[0] < a[0] < b[1] or a[0] < b[0] < a[1] or a[0] == b[0]
-    return a[0] < b[1] and b[0] < a[1]
-
-
 def _adds_errors(before: LintResult, after: LintResult) -> bool:
     """Whether ``after`` has more errors of some code than ``before`` (a fix made things worse)."""
     counts = Counter(d.code for d in before.diagnostics if d.severity is Severity.ERROR)
@@ -174,24 +141,24 @@ def fix_source(source: Source, config: Config | None = None, *, unsafe: bool = F
     current, last_chosen = source, []
     result = linted if linted is not None else lint_source(source, config, catalog)
     previous_result = result
-    rewritten = Rewritten()
+    changes = earlier_changes = TextChanges()
     for _ in range(MAX_PASSES):
         if any(d.code == "SF001" for d in result.diagnostics):
             if current is source:
                 outcome.parse_failed = True
-                outcome.remaining = result.diagnostics
+                outcome.remaining, outcome.result = result.diagnostics, result
                 return outcome
             # A fix broke the YAML: that is a bug in the fix; keep the last good text.
-            outcome.text = previous_result.source.text
+            outcome.text, outcome.changes = previous_result.source.text, earlier_changes
             outcome.broken = last_chosen
             outcome.applied = [d for d in outcome.applied if d not in last_chosen]
-            outcome.remaining = previous_result.diagnostics
+            outcome.remaining, outcome.result = previous_result.diagnostics, previous_result
             return outcome
         candidates = [d for d in result.diagnostics if codes is None or d.code in codes]
-        chosen, edits = _choose(candidates, unsafe, rewritten)
+        chosen, edits = _choose(candidates, unsafe, changes)
         new_text = apply_edits(current.text, edits) if edits else current.text
         if new_text == current.text:
-            outcome.remaining = result.diagnostics
+            outcome.remaining, outcome.result = result.diagnostics, result
             return outcome
         new_source = Source(source.path, new_text, source.had_bom)
         new_result = lint_source(new_source, config, catalog)
@@ -201,11 +168,11 @@ def fix_source(source: Source, config: Config | None = None, *, unsafe: bool = F
             chosen = chosen[:1]
             new_source = Source(source.path, apply_edits(current.text, list(chosen[0].fix.edits)), source.had_bom)
             new_result = lint_source(new_source, config, catalog)
-        rewritten.after([edit for diag in chosen for edit in diag.fix.edits])
+        earlier_changes, changes = changes, changes.then([edit for diag in chosen for edit in diag.fix.edits])
         outcome.passes += 1
         outcome.applied.extend(chosen)
         previous_result, last_chosen = result, chosen
         current, result = new_source, new_result
-        outcome.text = new_source.text
-    outcome.remaining = result.diagnostics
+        outcome.text, outcome.changes = new_source.text, changes
+    outcome.remaining, outcome.result = result.diagnostics, result
     return outcome

@@ -143,8 +143,8 @@ class _Places:
             self._output = {}
             for ref in self.flow.output_refs():
                 self._output.setdefault(ref.target, []).append(ref)
-        users = sorted((u for u in graph.dag.successors(step.id) if u != step.id), key=lambda u: graph.steps[u].index)
-        found = [ref for user in users for ref in graph.dag[step.id][user]["refs"]]
+        users = sorted((u for u in graph.consumers.get(step.id, ()) if u != step.id), key=lambda u: graph.steps[u].index)
+        found = [ref for user in users for ref in graph.waits_for[user][step.id]]
         return found + self._output.get(step.id, [])
 
 

@@ -71,7 +71,7 @@ class UnusedStep(Rule):
             places = {id(node): i for i, node in enumerate(sequence.value)} if sequence is not None else {}
             unused_ids = {s.id for s in unused}
             for step in unused:
-                users = sorted((u for u in graph.dag.successors(step.id)), key=lambda u: graph.steps[u].index)
+                users = sorted(graph.consumers.get(step.id, ()), key=lambda u: graph.steps[u].index)
                 if users and all(u in unused_ids for u in users):
                     why = f"only unused steps ({', '.join(f'`{u}`' for u in users)}) reference it"
                 else:

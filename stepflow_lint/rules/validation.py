@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from ..lazy import networkx as nx  # imported on first use: it costs 0.3 s
-
 from ..diagnostics import Severity, capped
 from ..model import RefKind
 from ..model.expressions import Ref
@@ -69,20 +67,42 @@ class LateValidation(Rule):
             validators = [s for s in steps if is_validator(s) and _reads_input(s)]
             if not validators:
                 continue
+            reach: _ValidatorReach | None = None  # built with the first expensive step that reads the input
             for step in steps:
                 if step in validators or is_validator(step) or not matches(step.component, expensive):
                     continue
                 reads = _input_refs(step)
                 if not reads:
                     continue
-                ancestors = nx.ancestors(graph.dag, step.id)
-                later = nx.descendants(graph.dag, step.id)
-                pending = [v for v in validators if v.id not in later]  # others check this step's output
-                if not pending or any(v.id in ancestors for v in pending):
+                reach = reach or _ValidatorReach(graph, validators)
+                pending = reach.everything & ~reach.later[step.id]  # others check this step's output
+                if not pending or pending & reach.earlier[step.id]:
                     continue
-                names = capped(f"`{v.id}`" for v in pending)
+                names = capped(f"`{v.id}`" for i, v in enumerate(validators) if pending >> i & 1)
                 yield self.diagnostic(reads[0].span, f"`{step.id}` ({step.component}) reads the workflow input "
                                       f"directly and starts before {names} has validated it")
+
+
+class _ValidatorReach:
+    """Which validators each step waits for, directly or not, and which wait for it: one bit per
+    validator, computed once per flow in a topological order (asking networkx for the ancestors
+    and descendants of each expensive step walked the whole flow per step)."""
+
+    def __init__(self, graph, validators):
+        order, waits = graph.ordered_within(None)
+        bit = {v.id: 1 << i for i, v in enumerate(validators)}
+        self.everything = (1 << len(validators)) - 1
+        self.earlier: dict[str, int] = {}
+        for sid in order:
+            mask = 0
+            for source in waits[sid]:
+                mask |= self.earlier[source] | bit.get(source, 0)
+            self.earlier[sid] = mask
+        self.later: dict[str, int] = {sid: 0 for sid in order}
+        for sid in reversed(order):
+            mask = self.later[sid] | bit.get(sid, 0)
+            for source in waits[sid]:
+                self.later[source] |= mask
 
 
 def validation_step_test(opts):
