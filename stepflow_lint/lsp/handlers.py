@@ -8,6 +8,7 @@ from pathlib import Path
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
+from ..config import CONFIG_NAMES
 from . import code_actions, completion, hover, navigation, outline, workspace
 from .documents import OpenDocument, uri_to_path
 from .server import StepflowServer
@@ -68,6 +69,19 @@ def _lifecycle(server: StepflowServer) -> None:
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def changed_files(ls: StepflowServer, params: types.DidChangeWatchedFilesParams) -> None:
+        if any(Path(uri_to_path(change.uri)).name in CONFIG_NAMES for change in params.changes):
+            ls.resolver.forget_files()
+            ls.relint_all()
+        else:  # flows changed on disk: open documents keep the editor's text, the workspace report changes
+            ls.files_changed()
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    async def changed_folders(ls: StepflowServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
+        removed = {Path(uri_to_path(folder.uri)) for folder in params.event.removed}
+        added = [Path(uri_to_path(folder.uri)) for folder in params.event.added]
+        ls.roots = [root for root in ls.roots if root not in removed]
+        ls.roots += [root for root in added if root not in ls.roots]
+        await _pull_settings(ls)  # the new folders' own settings
         ls.resolver.forget_files()
         ls.relint_all()
 

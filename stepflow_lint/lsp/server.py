@@ -161,10 +161,14 @@ class StepflowServer(LanguageServer):
         return await waiter
 
     def relint_all(self) -> None:
-        self.workspace_changed.set()
         for doc in self.documents.values():
             doc.generation += 1
             self.schedule(doc)
+        self.files_changed()
+
+    def files_changed(self) -> None:
+        """Files on disk changed: a held workspace report answers, a pulling client is asked to pull."""
+        self.workspace_changed.set()
         if self.pull_mode and self._client_refreshes():
             self.workspace_diagnostic_refresh(None)
 

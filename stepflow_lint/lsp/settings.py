@@ -29,7 +29,10 @@ SECTION = "stepflow-lint"
 KEY_FIELDS = {"select": "select", "ignore": "ignore", "extend-ignore": "ignore", "extend-select": "extend_select",
               "per-file-ignores": "per_file_ignores", "exclude": "exclude", "extend-exclude": "exclude",
               "severity": "severity", "rules": "rules", "components": "components", "fail-on": "fail_on"}
-WATCHED_GLOBS = tuple(f"**/{name}" for name in CONFIG_NAMES)
+CONFIG_GLOBS = tuple(f"**/{name}" for name in CONFIG_NAMES)
+# Flows on disk too: workspace diagnostics of files that are not open follow changes made outside the editor.
+FLOW_GLOBS = ("**/*.yaml", "**/*.yml")
+WATCHED_GLOBS = CONFIG_GLOBS + FLOW_GLOBS
 
 
 def editor_table(raw: Any) -> dict[str, Any]:

@@ -12,7 +12,8 @@ from .documents import path_to_uri
 from .snapshot import MAX_DOCUMENT_CHARS, LintRequest, Snapshot
 
 # How long a workspace/diagnostic request that would change nothing is held open waiting for a
-# change; files on disk are not watched, so the answer comes anyway after this long.
+# change (an edit, or a file changed on disk when the client reports watched files); the answer
+# comes anyway after this long, for clients that do not report file changes.
 HOLD_SECONDS = 10.0
 
 
