@@ -23,9 +23,6 @@ import datetime
 import hashlib
 import json
 import re
-import urllib.error
-import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,7 +32,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from stepflow_lint.diagnostics import Span
 from stepflow_lint.executor.errors import ExecutorError
-from stepflow_lint.executor.remote import LocalServer
+from stepflow_lint.executor.remote import LocalServer, RemoteEngine
 
 # --- what the official validator says -----------------------------------------------
 
@@ -157,8 +154,6 @@ class OfficialServer:
         self.request_timeout = request_timeout
         self.url: str | None = None
         self._server: LocalServer | None = None
-        # Never go through a proxy: the only host ever contacted is 127.0.0.1.
-        self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
     def start(self) -> "OfficialServer":
         server = LocalServer(None, self.config)
@@ -195,20 +190,10 @@ class OfficialServer:
         """POST raw JSON bytes; (HTTP status, parsed JSON or text)."""
         if self.url is None:
             raise OracleUnavailable("the official server is not running")
-        request = urllib.request.Request(self.url + route, data=body, method="POST",
-                                         headers={"Content-Type": "application/json"})
         try:
-            with self._opener.open(request, timeout=self.request_timeout) as response:
-                status, payload = response.status, response.read()
-        except urllib.error.HTTPError as exc:
-            status, payload = exc.code, exc.read()
-        except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+            return RemoteEngine(self.url, request_timeout=self.request_timeout).request_raw("POST", route, body)
+        except ExecutorError as exc:
             raise OracleUnavailable(f"POST {route} failed: {exc}{self._tail()}") from exc
-        text = payload.decode("utf-8", "replace")
-        try:
-            return status, json.loads(text)
-        except json.JSONDecodeError:
-            return status, text
 
     def validate(self, flow: dict[str, Any]) -> OfficialAnswer:
         """Dry-run validation of one flow (a JSON-able mapping)."""

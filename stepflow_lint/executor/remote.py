@@ -37,8 +37,13 @@ class RemoteEngine:
         self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
     def request(self, method: str, route: str, body: Any = None) -> tuple[int, Any]:
+        """(HTTP status, parsed JSON or text) of ``method`` on the API's ``route`` with ``body`` as JSON."""
         data = json.dumps(body, allow_nan=False).encode() if body is not None else None
-        request = urllib.request.Request(self.url + "/api/v1" + route, data=data, method=method,
+        return self.request_raw(method, "/api/v1" + route, data)
+
+    def request_raw(self, method: str, path: str, data: bytes | None) -> tuple[int, Any]:
+        """The same for any ``path`` of the server and a body that is already bytes (even invalid JSON)."""
+        request = urllib.request.Request(self.url + path, data=data, method=method,
                                          headers={"Content-Type": "application/json"})
         try:
             with self._opener.open(request, timeout=self.request_timeout) as response:
