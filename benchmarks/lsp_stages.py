@@ -55,7 +55,7 @@ def stages(steps: int, edits: int) -> dict[str, float]:
         doc.edit(version, [_change(version, *where)], UTF16)
         marks.append(time.thread_time())
         snapshot = Snapshot(LintRequest(doc.uri, doc.path, doc.text, version, version, config, None, UTF16,
-                                        True, doc.diagnostic_texts))
+                                        True, doc.diagnostic_texts, doc.line_starts))
         marks.append(time.thread_time())
         snapshot.locations
         marks.append(time.thread_time())

@@ -98,3 +98,20 @@ def test_line_starts_kept_across_random_edits_are_those_of_the_text():
         doc.edit(version, [types.TextDocumentContentChangePartial(range=edit_range, text=inserted)], UTF16)
         assert doc.text == expected
         assert doc.line_starts == line_starts_of(doc.text), (version, doc.text)
+
+
+def test_a_snapshot_lints_with_the_line_starts_the_document_kept():
+    from stepflow_lint.config import Config
+    from stepflow_lint.lsp.snapshot import LintRequest, Snapshot
+    from stepflow_lint.yaml.source import Source
+    text = "name: x\r\nsteps:\r  - id: a\n    component: /builtin/noop\n"
+    doc = _edited(text, (0, 0), (0, 0), "# edited\n")
+    request = LintRequest(doc.uri, doc.path, doc.text, 2, 2, Config(), None, UTF16, True, None, doc.line_starts)
+    snapshot = Snapshot(request)
+    assert snapshot.source.line_starts is doc.line_starts
+    assert doc.line_starts == Source.from_text(doc.text).line_starts
+    # A BOM shifts the core's offsets by one: the document's starts do not apply, the source measures its own.
+    bom = _edited("\ufeff" + text, (0, 1), (0, 1), "# edited\n")
+    with_bom = Snapshot(LintRequest(bom.uri, bom.path, bom.text, 2, 2, Config(), None, UTF16, True, None,
+                                    bom.line_starts))
+    assert with_bom.source.had_bom and with_bom.source.line_starts == Source.from_text(bom.text).line_starts

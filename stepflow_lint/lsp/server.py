@@ -87,7 +87,7 @@ class StepflowServer(LanguageServer):
         config = self.resolver.config_for(path)
         return LintRequest(doc.uri, path, doc.text, doc.version, doc.generation, config,
                            self.resolver.catalog_for(config), self.encoding,
-                           self.resolver.settings_for(path).only_flows, doc.diagnostic_texts)
+                           self.resolver.settings_for(path).only_flows, doc.diagnostic_texts, doc.line_starts)
 
     def schedule(self, doc: OpenDocument) -> None:
         self.workspace_changed.set()

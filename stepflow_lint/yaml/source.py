@@ -63,13 +63,7 @@ class Source:
     @property
     def line_starts(self) -> list[int]:
         if self._line_starts is None:
-            text = self.text
-            if "\r" in text:
-                starts = [0]
-                starts.extend(m.end() for m in _LINE_BREAK.finditer(text))
-            else:  # the common case, at C speed: each line's length plus its "\n"
-                starts = [0, *accumulate(len(line) + 1 for line in text.split("\n")[:-1])]
-            self._line_starts = starts
+            self._line_starts = line_starts_of(self.text)
         return self._line_starts
 
     @property
@@ -106,3 +100,17 @@ class Source:
     def to_bytes(self, text: str | None = None) -> bytes:
         body = self.text if text is None else text
         return ((BOM if self.had_bom else "") + body).encode("utf-8")
+
+
+_PLUS_ONE = (1).__add__
+
+
+def line_starts_of(text: str) -> list[int]:
+    """The offset of every line's start (after each `\n`, `\r\n` or lone `\r`). Text with `\n`
+    breaks only, the common case, is measured line by line in C (a regex match object per line
+    costs 6 ms for 5 000 lines, and the language server needs them on every edit)."""
+    if "\r" in text:
+        return [0, *(match.end() for match in _LINE_BREAK.finditer(text))]
+    lines = text.split("\n")
+    lines.pop()  # the last line has no break after it
+    return list(accumulate(map(_PLUS_ONE, map(len, lines)), initial=0))
