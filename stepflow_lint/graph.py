@@ -61,7 +61,7 @@ class FlowGraph:
                     refs.append(ref)
                 if source.index > step.index:
                     self.forward_only = False
-        self._ordered: tuple | None = None  # (only, order, waits) of the last ordered_within
+        self._ordered: tuple | None = None  # (steps, order, waits) of the last ordered_within
         self.output_targets: list[str] = []
         for ref in iter_refs(flow.output):
             if ref.kind is RefKind.STEP and ref.target is not None:
@@ -160,12 +160,12 @@ class FlowGraph:
         What each step waits for is listed as networkx lists its predecessors in
         :attr:`_without_self_loops`, as the critical path's ties were always broken in that
         order: in reference order, or in step order once self-references made it a copy.
-        Asked again with the same ``only`` object (left unchanged), the same lists are returned.
+        Asked again for the same steps, the same lists are returned.
         """
-        known = self._ordered
-        if known is not None and known[0] is only:  # flow_figures asks three times with the executed set
-            return known[1], known[2]
         inside = set(self.steps) if only is None else set(only)
+        known = self._ordered
+        if known is not None and known[0] == inside:  # flow_figures asks three times for the executed steps
+            return known[1], known[2]
         place = {sid: i for i, sid in enumerate(self.steps)} if self.self_references else None
         waits: dict[str, list[str]] = {}
         for sid in self.steps:
@@ -174,7 +174,7 @@ class FlowGraph:
                 waits[sid] = sorted(sources, key=place.__getitem__) if place is not None else sources
         if self.forward_only:  # every step waits only for earlier ones
             order = sorted(waits, key=lambda sid: self.steps[sid].index)
-            self._ordered = (only, order, waits)
+            self._ordered = (inside, order, waits)
             return order, waits
         consumers: dict[str, list[str]] = {}
         for sid, sources in waits.items():
@@ -187,7 +187,7 @@ class FlowGraph:
                 missing[consumer] -= 1
                 if not missing[consumer]:
                     order.append(consumer)
-        self._ordered = (only, order, waits)
+        self._ordered = (inside, order, waits)
         return order, waits
 
     def waves(self, only: Iterable[str] | None = None) -> list[list[str]]:

@@ -10,7 +10,10 @@ A path selects part of a value (a step's output or the flow input):
 
 Indexes are non-negative integers; bracketed names are quoted with ``'`` or
 ``"``. This is the engine's grammar (stepflow-orchestrator 0.13; a path
-without ``$`` is read as ``$.`` + path): it has **no wildcard** — ``[*]`` is
+without ``$`` is one field name to the engine reading a YAML flow, and
+``$.`` + path over the REST API, which re-serialises stored flows:
+:func:`explicit_path` and :func:`nested_path` write the two readings, and
+parsing here follows the second): it has **no wildcard** — ``[*]`` is
 refused when the flow loads ("Invalid index '*'"), and ``.*`` selects a field
 literally named ``*`` — and no filters or slices (refused too). The engine
 skips empty names (``a..b``, ``a.``, ``$..x`` reads as ``$.x``) and keeps
@@ -245,6 +248,25 @@ def _resolve(schema: Any, root: Any, depth: int = 0) -> Any:
 
 
 _PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
+
+
+def nested_path(text: str) -> str:
+    """``text`` in the `$` form that reads nested fields (`a.b` -> `$.a.b`, `[0]` -> `$[0]`): what
+    the REST API reads for a path without `$`, and what the dialects that split paths meant.
+    A `$` path is returned as it is."""
+    return text if text.startswith("$") else f"${text}" if text.startswith("[") else f"$.{text}"
+
+
+def join_nested(outer: str | None, inner: str | None) -> str | None:
+    """Combine an input path with a further ``path`` (``$`` means the whole), as the dialects that
+    wrote them in two parts meant: nested fields, each part read as :func:`nested_path` reads it
+    (:func:`join_paths` reads a bare part as the YAML engine does, one field). The result is in the
+    `$.` form, which the engine reads so however the flow is submitted."""
+    if outer in (None, "", "$"):
+        return inner if inner not in (None, "") else outer
+    if inner in (None, "", "$"):
+        return outer
+    return nested_path(outer) + nested_path(inner)[1:]
 
 
 def explicit_path(text: str) -> str:

@@ -82,7 +82,6 @@ def _lifecycle(server: StepflowServer) -> None:
         ls.roots = [root for root in ls.roots if root not in removed]
         ls.roots += [root for root in added if root not in ls.roots]
         await _pull_settings(ls)  # the new folders' own settings
-        ls.resolver.forget_files()
         ls.relint_all()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..diagnostics import Span
+from ..paths import join_nested
 from ..yaml.parse import scalar_value
 from .expressions import Arr, Coalesce, Conditional, Field, Literal, Obj, Ref, RefForm, RefKind, Scalar, Value
 
@@ -137,7 +138,7 @@ class ValueReader:
             inner_input = inner.get("$input")
             if inner_input is not None or inner.get("workflow") is not None:
                 inner_path, _ = _scalar_text(inner_input)
-                combined = join_paths(inner_path, path)
+                combined = join_nested(inner_path, path)
                 return Ref(node, RefKind.INPUT, None, None, combined, path_at, RefForm.HALF_INPUT,
                            on_skip, None, extra, "`$step` holds an input reference")
             target, target_at = _scalar_text(inner.get("step"))
@@ -212,7 +213,7 @@ class ValueReader:
                        None, None, extra, problem)
         if names == ["$input"]:
             inner_path, _ = _scalar_text(inner.value[0][1])
-            return Ref(node, RefKind.INPUT, None, None, join_paths(inner_path, path), path_at,
+            return Ref(node, RefKind.INPUT, None, None, join_nested(inner_path, path), path_at,
                        RefForm.NESTED_BRACE, None, None, extra, problem)
         return None
 
@@ -359,18 +360,3 @@ def _not_a_string(node: Node | None) -> bool:
         return True
     value = scalar_value(node)
     return value is not None and not isinstance(value, str)
-
-
-def join_paths(outer: str | None, inner: str | None) -> str | None:
-    """Combine an input path with a further ``path`` (``$`` means the whole), as the dialects that
-    wrote them in two parts meant: nested fields. The result is in the `$.` form, which the engine
-    reads so however the flow is submitted (a bare `a.b` would be one field name to it)."""
-    if outer in (None, "", "$"):
-        return inner if inner not in (None, "") else outer
-    if inner in (None, "", "$"):
-        return outer
-    return _dotted(outer) + _dotted(inner)[1:]
-
-
-def _dotted(path: str) -> str:
-    return path if path.startswith("$") else f"${path}" if path.startswith("[") else f"$.{path}"

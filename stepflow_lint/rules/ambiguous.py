@@ -7,7 +7,7 @@ from itertools import chain
 from ..diagnostics import Applicability, Severity
 from ..fix.rewrite import rewrite_scalar_text
 from ..model import Ref, RefForm, RefKind
-from ..paths import PathError, explicit_path, parse_path
+from ..paths import PathError, explicit_path, nested_path, parse_path
 from .base import LintContext, Rule, register
 
 # Read once: an Enum member read through its class costs as much as a function call (one per finding here).
@@ -65,7 +65,7 @@ class AmbiguousPath(Rule):
                     parse_path(path)
                 except PathError:
                     continue  # SF107 reports it
-                explicit = "$" + path if path[0] == "[" else "$." + path
+                explicit = nested_path(path)
                 try:
                     one = f" or `{explicit_path(path)}` for the one field"
                 except PathError:

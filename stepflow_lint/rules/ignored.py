@@ -9,7 +9,7 @@ from ..diagnostics import Applicability, Edit, Severity
 from ..fix.rewrite import delete_entry, has_key, rename_key, render_scalar
 from ..model import Ref, RefForm, RefKind
 from ..model.expressions import Conditional, Obj, Scalar
-from ..model.read import join_paths
+from ..paths import join_nested
 from .base import LintContext, Rule, register
 
 _SKIP_REF_KEYS = ("onSkip", "on_skip")
@@ -162,7 +162,7 @@ class IgnoredKey(Rule):
             if extra.name in _SKIP_REF_KEYS and not ctx.engine.honours_skip:
                 continue  # SF114's
             if extra.name == "path" and ref.kind is RefKind.INPUT:
-                joined = join_paths(ref.path or "$", _text(extra.value))
+                joined = join_nested(ref.path or "$", _text(extra.value))
                 where = f"; write the whole path in `$input` (`$input: {joined}`)" if joined else ""
                 yield self.diagnostic(extra.key_span, "the engine ignores `path` beside `$input`: the reference "
                                       f"reads `$input: {ref.path or '$'}` as written{where}",
@@ -176,11 +176,9 @@ class IgnoredKey(Rule):
         if joined is None or not isinstance(value, ScalarNode) or ref.path is None:
             return None
         index = next(i for i, (key, _) in enumerate(node.value) if key is extra.key_node)
-        if node.value[0][0] is extra.key_node:
-            return None  # `path` written first: the entry cannot be removed cleanly
         removal = delete_entry(ctx.source, node, index)
         if removal is None or removal[1]:
-            return None  # a layout we do not edit, or a comment would go with it
+            return None  # `path` written first, a layout we do not edit, or a comment would go with it
         rewrite = Edit(value.start_mark.index, value.end_mark.index, render_scalar(joined))
         return self.make_fix(f"write `$input: {joined}`", [rewrite, removal[0]])
 

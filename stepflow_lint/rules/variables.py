@@ -7,7 +7,7 @@ from ruamel.yaml.nodes import MappingNode, ScalarNode
 from ..diagnostics import Applicability, Severity
 from ..fix.rewrite import rewrite_scalar_text
 from ..model import Ref, RefKind
-from ..paths import FIELD, try_parse_path
+from ..paths import FIELD, nested_path, try_parse_path
 from .base import LintContext, Rule, register
 from .references import _closest, _parents
 
@@ -103,10 +103,11 @@ class UndefinedVariable(Rule):
                 message = f"variable `{name}` is not declared in {where}"
                 nested = _nested_reading(ref.target, declared)
                 if nested is not None:
+                    explicit, variable = nested
                     yield self.diagnostic(ref.target_span or ref.span, message + (
                         f": without a leading `$` the engine reads the whole text as one variable name (over the "
-                        f"REST API it reads fields of `{variable_name(nested)}`); write `{nested}`"),
-                        self._fix(ctx.source.text, ref, nested))
+                        f"REST API it reads fields of `{variable}`); write `{explicit}`"),
+                        self._fix(ctx.source.text, ref, explicit))
                     continue
                 suggestion = _closest(name, declared)
                 if suggestion:
@@ -135,13 +136,14 @@ def variable_name(text: str) -> str | None:
     return str(path.segments[0].value)
 
 
-def _nested_reading(text: str, declared: set[str]) -> str | None:
-    """`$.` + text when a bare dotted name would read a declared variable's field that way."""
+def _nested_reading(text: str, declared: set[str]) -> tuple[str, str] | None:
+    """The `$` path and the declared variable it reads, when a bare dotted name would read a
+    declared variable's field that way (as the REST API reads it)."""
     if text.startswith("$") or ("." not in text and "[" not in text):
         return None
-    explicit = ("$" if text.startswith("[") else "$.") + text
+    explicit = nested_path(text)
     name = variable_name(explicit)
-    return explicit if name is not None and name in declared else None
+    return (explicit, name) if name is not None and name in declared else None
 
 
 @register
